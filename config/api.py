@@ -1,0 +1,62 @@
+"""API wiring shared by every app: pagination and the contract's error format."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _flatten(detail) -> tuple[str, dict]:
+    """Split DRF validation detail into a top-level message and per-field lists."""
+    if isinstance(detail, dict):
+        fields = {}
+        message = ""
+        for key, value in detail.items():
+            items = value if isinstance(value, list) else [value]
+            texts = [str(v) for v in items]
+            if key in ("non_field_errors", "detail"):
+                message = message or "; ".join(texts)
+            else:
+                fields[key] = texts
+        if not message:
+            message = "; ".join(f"{k}: {v[0]}" for k, v in fields.items()) or "Invalid input."
+        return message, fields
+    if isinstance(detail, list):
+        return "; ".join(str(d) for d in detail), {}
+    return str(detail), {}
+
+
+def exception_handler(exc, context):
+    """Render every error as {"code", "message", "fields"}."""
+    if isinstance(exc, DomainError):
+        return Response(
+            {"code": exc.code, "message": exc.message, "fields": exc.fields}, status=exc.status
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        message, fields = _flatten(exc.detail)
+        code = "invalid"
+    else:
+        message, fields = _flatten(exc.detail)
+        codes = exc.get_codes() if hasattr(exc, "get_codes") else None
+        code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        code = "throttled"
+    response.data = {"code": code, "message": message, "fields": fields}
+    return response

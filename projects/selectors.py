@@ -1,0 +1,61 @@
+"""Reads of the projects app, and the roles a user holds across all apps."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from communities.models import Community, Region
+from orgs.models import SocialOrg
+
+from .choices import ExpertRole
+from .models import FundingResource
+
+
+@dataclass
+class Roles:
+    """Every role membership of one user, read once per request."""
+
+    communities: list[Community] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
+    orgs: list[SocialOrg] = field(default_factory=list)
+    expert_roles: set[str] = field(default_factory=set)
+    is_admin: bool = False
+
+    @property
+    def is_reviewer(self) -> bool:
+        return ExpertRole.REVIEWER in self.expert_roles
+
+    @property
+    def is_supervisor(self) -> bool:
+        return ExpertRole.SUPERVISOR in self.expert_roles
+
+    @property
+    def any(self) -> bool:
+        return bool(self.communities or self.regions or self.orgs or self.expert_roles)
+
+    def as_api(self) -> list[dict]:
+        rows = [{"role": "community_staff", "community": c.id} for c in self.communities]
+        rows += [{"role": "official", "region": r.code} for r in self.regions]
+        rows += [{"role": "org_member", "org": o.id} for o in self.orgs]
+        rows += [{"role": role} for role in sorted(self.expert_roles)]
+        return rows
+
+
+def user_roles(user) -> Roles:
+    if not user.is_authenticated:
+        return Roles()
+    return Roles(
+        communities=list(
+            Community.objects.filter(staff__user=user).select_related("region__parent")
+        ),
+        regions=list(Region.objects.filter(officials__user=user)),
+        orgs=list(SocialOrg.objects.filter(members__user=user)),
+        expert_roles=set(user.expert_roles.values_list("role", flat=True)),
+        is_admin=user.is_staff,
+    )
+
+
+def resource_list() -> QuerySet[FundingResource]:
+    return FundingResource.objects.select_related("region", "community").prefetch_related(
+        "categories"
+    )
