@@ -1,15 +1,15 @@
 """FilterSets shared by the browser lists and the REST API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
 from core import regions
 
-from .choices import NeedStatus
-from .models import ServiceNeed, TargetGroup
-from .selectors import category_tree, category_with_children
+from .choices import NeedStatus, RegionLevel
+from .models import Community, Region, ServiceNeed, TargetGroup
+from .selectors import category_tree, category_with_children, region_code_path
 
 
 class RegionWithinFilter(django_filters.CharFilter):
@@ -25,7 +25,8 @@ class RegionWithinFilter(django_filters.CharFilter):
             return qs
         if not regions.is_valid_code(value):
             return qs.none()
-        return qs.filter(**{f"{self.region_field}__startswith": regions.prefix_of(value)})
+        field = region_code_path(self.region_field)
+        return qs.filter(**{f"{field}__startswith": regions.prefix_of(value)})
 
 
 class CategoryChoiceField(ModelChoiceField):
@@ -50,7 +51,13 @@ class CategoryFilter(django_filters.ModelChoiceFilter):
         return qs.filter(category_with_children(value))
 
 
-def text_query(fields):
+def text_query(fields, *, rank_field: str | None = None, then: tuple = ("-id",)):
+    """Every whitespace-separated term must appear in one of `fields` (Chinese included).
+
+    With `rank_field`, rows whose `rank_field` contains the whole query come first; an explicit
+    `ordering` parameter, applied later by the FilterSet, overrides this.
+    """
+
     def method(queryset, name, value):
         value = (value or "").strip()
         if not value:
@@ -61,7 +68,15 @@ def text_query(fields):
             for field in fields:
                 term_q |= Q(**{f"{field}__icontains": term})
             query &= term_q
-        return queryset.filter(query)
+        queryset = queryset.filter(query)
+        if rank_field:
+            hit = Case(
+                When(**{f"{rank_field}__icontains": value}, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            queryset = queryset.annotate(text_rank=hit).order_by("-text_rank", *then)
+        return queryset
 
     return method
 
@@ -98,4 +113,28 @@ class NeedFilter(django_filters.FilterSet):
 
     class Meta:
         model = ServiceNeed
+        fields = []
+
+
+class RegionFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent"))
+    within = RegionWithinFilter(region_field="code")
+
+    class Meta:
+        model = Region
+        fields = []
+
+
+class CommunityFilter(django_filters.FilterSet):
+    within = RegionWithinFilter(region_field="region_id")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=lambda qs, name, value: text_query(["name", "region__parent__name"])(
+            qs, name, value
+        ),
+    )
+
+    class Meta:
+        model = Community
         fields = []

@@ -13,7 +13,7 @@ from core.models import TimeStampedModel
 
 from .choices import NeedStatus, RegionLevel
 
-region_code_validator = RegexValidator(r"^\d{12}$", _("A region code has exactly 12 digits."))
+region_code_validator = RegexValidator(r"\A[0-9]{12}\Z", _("A region code has exactly 12 digits."))
 
 
 class LocalizedNameMixin:

@@ -41,11 +41,20 @@ def staff_community_ids(user) -> list[int]:
     return list(user.community_memberships.values_list("community_id", flat=True))
 
 
+def region_code_path(field: str) -> str:
+    """The path of a region's code for a prefix test: `community__region_id` → `…region__code`.
+
+    `startswith` is not a lookup of a foreign key (Django raises FieldError), but the related
+    primary key is: `region__code__startswith` compiles to `region_id LIKE '4301%'`, no join.
+    """
+    return f"{field.removesuffix('_id')}__code" if field.endswith("_id") else field
+
+
 def within_q(field: str, codes) -> Q:
     """OR of prefix tests: rows whose `field` (a region code) lies under any of `codes`."""
     query = Q(pk__in=[])
     for code in codes:
-        query |= Q(**{f"{field}__startswith": regions.prefix_of(code)})
+        query |= Q(**{f"{region_code_path(field)}__startswith": regions.prefix_of(code)})
     return query
 
 

@@ -5,7 +5,9 @@ Jurisdiction is a prefix test: everything under 天心区 `430103000000` starts 
 
 import re
 
-CODE_RE = re.compile(r"^\d{12}$")
+# ASCII digits only: `\d` would also accept full-width digits (４３０…) typed through an IME,
+# and `$` would accept a trailing newline.
+CODE_RE = re.compile(r"[0-9]{12}")
 
 PROVINCE = "province"
 CITY = "city"
@@ -18,7 +20,7 @@ PREFIX_LENGTH = {PROVINCE: 2, CITY: 4, DISTRICT: 6, STREET: 9, COMMUNITY: 12}
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(code) and bool(CODE_RE.match(code))
+    return isinstance(code, str) and CODE_RE.fullmatch(code) is not None
 
 
 def level_of(code: str) -> str:
@@ -52,6 +54,8 @@ def parent_code(code: str) -> str | None:
 
 def is_within(code: str, ancestor: str) -> bool:
     """True when `code` is `ancestor` itself or lies below it."""
+    if not is_valid_code(code):
+        raise ValueError(f"not a 12-digit region code: {code!r}")
     return code.startswith(prefix_of(ancestor))
 
 

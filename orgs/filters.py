@@ -1,12 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import CategoryFilter, text_query
+from communities.filters import CategoryFilter, RegionWithinFilter, text_query
 from communities.models import TargetGroup
 from core import regions
 
-from .choices import OfferingStatus
-from .models import ServiceOffering
+from .choices import Grade, OfferingStatus, OrgType
+from .models import ServiceOffering, SocialOrg
 from .selectors import offerings_serving
 
 
@@ -46,3 +46,22 @@ class OfferingFilter(django_filters.FilterSet):
         if not regions.is_valid_code(value):
             return queryset.none()
         return offerings_serving(queryset, value)
+
+
+class OrgFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=lambda qs, name, value: text_query(["name", "uscc", "description"])(qs, name, value),
+    )
+    within = RegionWithinFilter(region_field="region_id")
+    org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("Type"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
+    verified = django_filters.BooleanFilter(label=_("Verified"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("founded_on", "founded_on"), ("id", "id")),
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = SocialOrg
+        fields = []

@@ -19,3 +19,8 @@ def can_verify_org(user, org: SocialOrg) -> bool:
 
 def can_edit_offering(user, offering: ServiceOffering) -> bool:
     return is_org_member(user, offering.org_id)
+
+
+def can_see_org_contacts(user, org: SocialOrg) -> bool:
+    """Phone numbers are personal data: members and officials over the org only."""
+    return is_org_member(user, org.id) or has_jurisdiction(user, org.region_id)

@@ -1,6 +1,6 @@
 """Reads of the orgs app."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.selectors import official_region_codes, within_q
 from core import regions
@@ -18,7 +18,9 @@ def member_org_ids(user) -> list[int]:
 
 
 def org_list() -> QuerySet[SocialOrg]:
-    return SocialOrg.objects.select_related("region")
+    return SocialOrg.objects.select_related("region").annotate(
+        certified_workers=Count("workers", distinct=True)
+    )
 
 
 def orgs_visible_to(user) -> QuerySet[SocialOrg]:
@@ -53,6 +55,7 @@ def offerings_serving(queryset: QuerySet[ServiceOffering], code: str) -> QuerySe
     area = ServiceOffering.service_area.through.objects.filter(
         serviceoffering_id=OuterRef("pk")
     ).filter(
-        Q(region_id__startswith=regions.prefix_of(code)) | Q(region_id__in=regions.ancestors(code))
+        Q(region__code__startswith=regions.prefix_of(code))
+        | Q(region_id__in=regions.ancestors(code))
     )
     return queryset.filter(Exists(area))

@@ -24,7 +24,6 @@ def validation_error(code: str) -> str | None:
     """None when `code` is a valid USCC, else a short reason (English, for translation)."""
     if not isinstance(code, str) or len(code) != 18:
         return "must be exactly 18 characters"
-    code = code.upper()
     bad = [ch for ch in code if ch not in _VALUE]
     if bad:
         return f"contains characters not allowed in a credit code: {''.join(sorted(set(bad)))}"

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from communities.models import Community, Region
+from communities.selectors import official_region_codes, staff_community_ids, within_q
 from orgs.models import SocialOrg
 
-from .choices import ExpertRole
+from .choices import ExpertRole, ResourceStatus
 from .models import FundingResource
 
 
@@ -59,3 +60,14 @@ def resource_list() -> QuerySet[FundingResource]:
     return FundingResource.objects.select_related("region", "community").prefetch_related(
         "categories"
     )
+
+
+def resources_visible_to(user) -> QuerySet[FundingResource]:
+    """Published money is public; drafts to officials over it and the fund's own community."""
+    query = Q(status__in=(ResourceStatus.PUBLISHED, ResourceStatus.CLOSED))
+    if user.is_authenticated:
+        if user.is_superuser:
+            return resource_list()
+        query |= Q(community_id__in=staff_community_ids(user))
+        query |= within_q("region_id", official_region_codes(user))
+    return resource_list().filter(query)

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Region',
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^\\d{12}$', 'A region code has exactly 12 digits.')], verbose_name='code')),
+                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('\\A[0-9]{12}\\Z', 'A region code has exactly 12 digits.')], verbose_name='code')),
                 ('name', models.CharField(max_length=60, verbose_name='name')),
                 ('level', models.CharField(choices=[('province', 'Province'), ('city', 'City'), ('district', 'District / county'), ('street', 'Street / town'), ('community', 'Community')], max_length=10, verbose_name='level')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='communities.region', verbose_name='parent')),

@@ -1,0 +1,31 @@
+"""Helpers every app's services share."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .errors import ValidationFailed
+
+
+def validation_failed(exc: ValidationError) -> ValidationFailed:
+    """Turn a Django ValidationError into the domain error the API renders as a 400."""
+    if hasattr(exc, "error_dict"):
+        fields = {name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()}
+        message = "; ".join(f"{name}: {msgs[0]}" for name, msgs in fields.items())
+    else:
+        fields = {}
+        message = "; ".join(str(m) for m in exc.messages)
+    return ValidationFailed(message, fields=fields)
+
+
+def clean_and_save(instance: models.Model, *, actor=None, exclude=None) -> models.Model:
+    """Validate every field and constraint, record who changed it, then save."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
+    if actor is not None and actor.is_authenticated:
+        # django-simple-history reads this; token-authenticated API calls have no request user
+        # at middleware time, so the service sets it explicitly.
+        instance._history_user = actor
+    instance.save()
+    return instance

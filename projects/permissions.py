@@ -1,0 +1,14 @@
+"""Plain predicates of the projects app."""
+
+from communities.permissions import has_jurisdiction
+
+from .models import FundingResource
+
+
+def can_create_resource(user, region_code: str) -> bool:
+    """Officials publish money for their own region or anywhere below it."""
+    return has_jurisdiction(user, region_code)
+
+
+def can_edit_resource(user, resource: FundingResource) -> bool:
+    return has_jurisdiction(user, resource.region_id)
