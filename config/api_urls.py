@@ -1,0 +1,39 @@
+"""REST API v1: one router over every app's viewsets, plus auth and the OpenAPI schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.views import LoginView, LogoutView
+from communities.api.views import (
+    CategoryViewSet,
+    CommunityViewSet,
+    NeedViewSet,
+    RegionViewSet,
+    TargetGroupViewSet,
+)
+from orgs.api.views import OfferingViewSet, OrgViewSet
+from projects.api.views import MeView, ResourceViewSet
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("target-groups", TargetGroupViewSet, basename="target-group")
+router.register("communities", CommunityViewSet, basename="community")
+router.register("needs", NeedViewSet, basename="need")
+router.register("orgs", OrgViewSet, basename="org")
+router.register("offers", OfferingViewSet, basename="offer")
+router.register("resources", ResourceViewSet, basename="resource")
+
+v1 = [
+    path("auth/login/", LoginView.as_view(), name="login"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+]
