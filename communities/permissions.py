@@ -24,3 +24,7 @@ def has_jurisdiction(user, region_code: str) -> bool:
 
 def can_edit_need(user, need: ServiceNeed) -> bool:
     return is_community_staff(user, need.community_id)
+
+
+def can_edit_community(user, community_id: int) -> bool:
+    return is_community_staff(user, community_id)

@@ -78,6 +78,36 @@ def regions_load_city(*, city_code: str = "430100000000") -> int:
     return len(missing)
 
 
+# --- community profile ----------------------------------------------------------------------
+
+COMMUNITY_PROFILE_FIELDS = (
+    "address",
+    "households",
+    "residents",
+    "elderly",
+    "disabled",
+    "staff_total",
+    "staff_certified",
+    "representatives_total",
+)
+
+
+@transaction.atomic
+def community_update(*, actor, community: Community, **data) -> Community:
+    """Staff keep their community's figures current; the name and region are reference data."""
+    if not is_community_staff(actor, community.id):
+        raise NotAllowed(_("Only staff of this community may edit its profile."))
+    community = Community.objects.select_for_update().get(pk=community.pk)
+    unknown = set(data) - set(COMMUNITY_PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)}
+        )
+    for name, value in data.items():
+        setattr(community, name, value)
+    return clean_and_save(community, actor=actor)
+
+
 # --- service needs --------------------------------------------------------------------------
 
 NEED_FIELDS = (

@@ -6,4 +6,13 @@ app_name = "communities"
 urlpatterns = [
     path("needs/", views.NeedListView.as_view(), name="need-list"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need-detail"),
+    path("needs/<int:pk>/edit/", views.NeedEditView.as_view(), name="need-edit"),
+    path("needs/<int:pk>/<slug:action>/", views.NeedActionView.as_view(), name="need-action"),
+    path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
+    path("communities/<int:pk>/edit/", views.CommunityEditView.as_view(), name="community-edit"),
+    path(
+        "communities/<int:community_id>/needs/new/",
+        views.NeedCreateView.as_view(),
+        name="need-create",
+    ),
 ]

@@ -37,3 +37,16 @@ def set_language(request):
     language = translation.get_language_from_path(urlsplit(next_url).path)
     with translation.override(language or settings.LANGUAGE_CODE):
         return django_set_language(request)
+
+
+def form_error_from(form, exc) -> None:
+    """Show a service's ValidationFailed on the form: at each named field, else at the top."""
+    fields = getattr(exc, "fields", None) or {}
+    placed = False
+    for name, messages in fields.items():
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)

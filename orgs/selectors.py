@@ -18,8 +18,12 @@ def member_org_ids(user) -> list[int]:
 
 
 def org_list() -> QuerySet[SocialOrg]:
-    return SocialOrg.objects.select_related("region").annotate(
-        certified_workers=Count("workers", distinct=True)
+    # Django drops Meta.ordering from aggregated (GROUP BY) queries, so order explicitly:
+    # unordered pages may repeat or skip rows on PostgreSQL.
+    return (
+        SocialOrg.objects.select_related("region")
+        .annotate(certified_workers=Count("workers", distinct=True))
+        .order_by("name", "id")
     )
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 
 from core.errors import NotAllowed
@@ -56,6 +57,9 @@ class OrgViewSet(
     def workers(self, request, pk=None):
         """Certified social workers: members of the org and officials over it only."""
         org = self.get_object()
+        if not request.user.is_authenticated:
+            # 401, not 403: the contract keeps 403 for signed-in users who may not do this.
+            raise NotAuthenticated()
         if not can_see_org_contacts(request.user, org):
             raise NotAllowed(
                 _("Only the organization's members and officials may see its workers.")

@@ -9,3 +9,11 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Ask before destructive actions: <form data-confirm="…">.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
