@@ -11,6 +11,8 @@ from .choices import NeedStatus, RegionLevel
 from .models import Community, Region, ServiceNeed, TargetGroup
 from .selectors import category_tree, category_with_children, region_code_path
 
+MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL (bigint) can compare
+
 
 class RegionWithinFilter(django_filters.CharFilter):
     """`within=<12-digit code>`: the row's region is that region or lies below it."""
@@ -84,9 +86,9 @@ def text_query(fields, *, rank_field: str | None = None, then: tuple = ("-id",))
 class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        method=lambda qs, name, value: text_query(["title", "description", "community__name"])(
-            qs, name, value
-        ),
+        method=lambda qs, name, value: text_query(
+            ["title", "description", "community__name"], rank_field="title"
+        )(qs, name, value),
     )
     category = CategoryFilter()
     target_group = django_filters.ModelChoiceFilter(
@@ -97,14 +99,20 @@ class NeedFilter(django_filters.FilterSet):
     )
     within = RegionWithinFilter(region_field="community__region_id")
     status = django_filters.ChoiceFilter(choices=NeedStatus.choices, label=_("Status"))
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community"))
+    # Bounds turn junk (?year=0, ?community=1e20) into a filter error instead of a 500: Python's
+    # dates stop at years 1–9999 and the databases' integers at 2**63 - 1.
+    community = django_filters.NumberFilter(
+        field_name="community_id", label=_("Community"), min_value=1, max_value=MAX_ID
+    )
     budget_min = django_filters.NumberFilter(
         field_name="budget", lookup_expr="gte", label=_("Budget from")
     )
     budget_max = django_filters.NumberFilter(
         field_name="budget", lookup_expr="lte", label=_("Budget to")
     )
-    year = django_filters.NumberFilter(field_name="period_start__year", label=_("Year"))
+    year = django_filters.NumberFilter(
+        field_name="period_start__year", label=_("Year"), min_value=1, max_value=9999
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("published_at", "published_at"), ("budget", "budget"), ("id", "id")),
         field_labels={"published_at": _("Publication date"), "budget": _("Budget")},

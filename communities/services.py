@@ -220,7 +220,9 @@ def need_close(*, actor, need: ServiceNeed) -> ServiceNeed:
     return _need_transition(
         actor,
         need,
-        allowed_from={NeedStatus.DRAFT, NeedStatus.PUBLISHED, NeedStatus.MATCHED},
+        # Not a draft: closed needs are public and must carry `published_at` (check
+        # constraint `need_published_has_date`); an unwanted draft is deleted instead.
+        allowed_from={NeedStatus.PUBLISHED, NeedStatus.MATCHED},
         to=NeedStatus.CLOSED,
-        message=_("This need is already %(status)s."),
+        message=_("Only a published need can be closed (delete a draft); this need is %(status)s."),
     )

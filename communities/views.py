@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -106,8 +106,20 @@ class NeedDetailView(DetailView):
         return context
 
 
-class DomainFormView(FormView):
-    """A form whose valid data goes to one service; its domain errors come back to the form."""
+class DomainFormView(LoginRequiredMixin, FormView):
+    """A form whose valid data goes to one service; its domain errors come back to the form.
+
+    Anonymous visitors are sent to sign in before anything is looked up.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.prepare(request, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, request, **kwargs) -> None:
+        """Look up the objects the form acts on; raise Http404 or PermissionDenied."""
 
     def service(self, form):
         raise NotImplementedError
@@ -162,11 +174,10 @@ class CommunityEditView(DomainFormView):
     template_name = "communities/community_form.html"
     form_class = CommunityProfileForm
 
-    def dispatch(self, request, *args, **kwargs):
+    def prepare(self, request, **kwargs):
         self.community = get_object_or_404(community_list(), pk=kwargs["pk"])
         if not can_edit_community(request.user, self.community.id):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.community}
@@ -186,13 +197,10 @@ class NeedCreateView(DomainFormView):
     template_name = "communities/need_form.html"
     form_class = NeedForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+    def prepare(self, request, **kwargs):
         self.community = get_object_or_404(community_list(), pk=kwargs["community_id"])
         if not is_community_staff(request.user, self.community.id):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "community": self.community}
@@ -214,11 +222,10 @@ class NeedEditView(DomainFormView):
     template_name = "communities/need_form.html"
     form_class = NeedForm
 
-    def dispatch(self, request, *args, **kwargs):
+    def prepare(self, request, **kwargs):
         self.need = get_object_or_404(needs_visible_to(request.user), pk=kwargs["pk"])
         if not can_edit_need(request.user, self.need):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.need}

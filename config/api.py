@@ -2,12 +2,31 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+
+
+class APILanguageMiddleware:
+    """Let REST clients choose the language with `Accept-Language` (or the language cookie).
+
+    API URLs carry no language prefix, and LocaleMiddleware puts every unprefixed path in
+    LANGUAGE_CODE when `i18n_patterns(prefix_default_language=False)` is in use, so without
+    this `Accept-Language: en` would be ignored. Goes right after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 class Pagination(PageNumberPagination):

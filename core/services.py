@@ -1,6 +1,6 @@
 """Helpers every app's services share."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from .errors import ValidationFailed
@@ -10,7 +10,10 @@ def validation_failed(exc: ValidationError) -> ValidationFailed:
     """Turn a Django ValidationError into the domain error the API renders as a 400."""
     if hasattr(exc, "error_dict"):
         fields = {name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()}
-        message = "; ".join(f"{name}: {msgs[0]}" for name, msgs in fields.items())
+        # Errors of the whole row (constraints over several fields) name no field: they go in
+        # the message only, as DRF's non_field_errors do (API.md: `fields` maps field names).
+        general = fields.pop(NON_FIELD_ERRORS, [])
+        message = "; ".join([*general, *(f"{name}: {msgs[0]}" for name, msgs in fields.items())])
     else:
         fields = {}
         message = "; ".join(str(m) for m in exc.messages)

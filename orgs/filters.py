@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import CategoryFilter, RegionWithinFilter, text_query
+from communities.filters import MAX_ID, CategoryFilter, RegionWithinFilter, text_query
 from communities.models import TargetGroup
 from core import regions
 
@@ -13,9 +13,9 @@ from .selectors import offerings_serving
 class OfferingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        method=lambda qs, name, value: text_query(["title", "description", "org__name"])(
-            qs, name, value
-        ),
+        method=lambda qs, name, value: text_query(
+            ["title", "description", "org__name"], rank_field="title"
+        )(qs, name, value),
     )
     category = CategoryFilter()
     target_group = django_filters.ModelChoiceFilter(
@@ -26,7 +26,9 @@ class OfferingFilter(django_filters.FilterSet):
     )
     within = django_filters.CharFilter(label=_("Region"), method="filter_within")
     status = django_filters.ChoiceFilter(choices=OfferingStatus.choices, label=_("Status"))
-    org = django_filters.NumberFilter(field_name="org_id", label=_("Organization"))
+    org = django_filters.NumberFilter(
+        field_name="org_id", label=_("Organization"), min_value=1, max_value=MAX_ID
+    )
     price_max = django_filters.NumberFilter(
         field_name="price_min", lookup_expr="lte", label=_("Affordable within")
     )

@@ -41,11 +41,12 @@ def orgs_visible_to(user) -> QuerySet[SocialOrg]:
 def offering_list() -> QuerySet[ServiceOffering]:
     return ServiceOffering.objects.select_related(
         "org", "org__region", "category", "category__parent"
-    ).prefetch_related("target_groups", "service_area")
+    ).prefetch_related("target_groups", "service_area", "workers")
 
 
 def offerings_visible_to(user) -> QuerySet[ServiceOffering]:
-    query = Q(status__in=PUBLIC_OFFER_STATUSES, org__verified=True)
+    # `published_at`: an offer closed straight from draft was never made public.
+    query = Q(status__in=PUBLIC_OFFER_STATUSES, org__verified=True, published_at__isnull=False)
     if user.is_authenticated:
         if user.is_superuser:
             return offering_list()

@@ -66,7 +66,13 @@ def org_update(*, actor, org: SocialOrg, **data) -> SocialOrg:
     if "uscc" in data and data["uscc"] != org.uscc and org.verified:
         raise ValidationFailed(
             _("The credit code of a verified organization cannot be changed."),
-            fields={"uscc": [_("Ask the civil-affairs bureau to correct it.")]},
+            fields={
+                "uscc": [
+                    _("The credit code of a verified organization cannot be changed.")
+                    + " "
+                    + _("Ask the civil-affairs bureau to correct it.")
+                ]
+            },
         )
     _apply(org, data, ORG_FIELDS)
     return clean_and_save(org, actor=actor)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -80,17 +79,16 @@ class OrgDetailView(DetailView):
 class OrgMemberFormMixin:
     """Resolve the org from the URL; 404 outside visibility, 403 for non-members."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def prepare(self, request, **kwargs):
         self.org = get_object_or_404(orgs_visible_to(request.user), pk=kwargs["org_id"])
         if not can_edit_org(request.user, self.org):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "org": self.org}
 
 
-class OrgRegisterView(LoginRequiredMixin, DomainFormView):
+class OrgRegisterView(DomainFormView):
     template_name = "orgs/org_form.html"
     form_class = OrgForm
 
@@ -193,12 +191,11 @@ class OfferingEditView(DomainFormView):
     template_name = "orgs/offering_form.html"
     form_class = OfferingForm
 
-    def dispatch(self, request, *args, **kwargs):
+    def prepare(self, request, **kwargs):
         self.offering = get_object_or_404(offerings_visible_to(request.user), pk=kwargs["pk"])
         if not can_edit_offering(request.user, self.offering):
             raise PermissionDenied
         self.org = self.offering.org
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "org": self.org, "instance": self.offering}

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import RegionWithinFilter
+from communities.filters import MAX_ID, RegionWithinFilter
 
 from .choices import ProviderType, ResourceStatus
 from .models import FundingResource
@@ -10,9 +10,12 @@ from .models import FundingResource
 class ResourceFilter(django_filters.FilterSet):
     provider_type = django_filters.ChoiceFilter(choices=ProviderType.choices, label=_("Type"))
     status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    # Bounded like the needs' filters: junk such as ?community=1e20 is a 400, not a 500.
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
     within = RegionWithinFilter(region_field="region_id")
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community"))
+    community = django_filters.NumberFilter(
+        field_name="community_id", label=_("Community"), min_value=1, max_value=MAX_ID
+    )
     category = django_filters.CharFilter(field_name="categories__code", label=_("Category"))
 
     class Meta:

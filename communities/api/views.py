@@ -24,8 +24,8 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
+    # Any code reaches the view, so a malformed one is a JSON 404 like an unknown one.
     lookup_field = "code"
-    lookup_value_regex = r"\d{12}"
     ordering_fields = ["code", "name"]
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from communities.api.fields import CategoryCodeField, RegionCodeField, TargetGroupCodeField
 from orgs.choices import Grade
 from orgs.models import ServiceOffering, SocialOrg, SocialWorker
-from orgs.permissions import can_see_org_contacts
+from orgs.permissions import org_contacts_checker
 
 
 class OrgSerializer(serializers.ModelSerializer):
@@ -60,7 +60,13 @@ class OrgSerializer(serializers.ModelSerializer):
     def get_contact(self, obj) -> dict | None:
         """Contact details only for the org's members and officials over it (PIPL)."""
         request = self.context.get("request")
-        if request is None or not can_see_org_contacts(request.user, obj):
+        if request is None:
+            return None
+        # One checker per response (the context is shared by every row of a list), so a list
+        # costs two queries for the user's memberships instead of two per org.
+        if "org_contacts_checker" not in self.context:
+            self.context["org_contacts_checker"] = org_contacts_checker(request.user)
+        if not self.context["org_contacts_checker"](obj):
             return None
         return {"name": obj.contact_name, "phone": obj.contact_phone}
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSerializer
@@ -32,6 +34,8 @@ class ResourceSerializer(serializers.ModelSerializer):
             "published_at",
         ]
         read_only_fields = ["status", "published_at"]
+        # The model's check constraint would only report "constraint violated" for the row.
+        extra_kwargs = {"amount": {"min_value": Decimal("0.01")}}
 
     def get_available(self, obj) -> str:
         committed = getattr(obj, "committed", None) or 0
