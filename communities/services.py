@@ -11,12 +11,11 @@ from decimal import Decimal
 from importlib import resources
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import regions
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
-from core.services import clean_and_save
+from core.services import change_status, clean_and_save
 
 from .choices import NeedStatus, RegionLevel
 from .models import Community, Region, ServiceCategory, ServiceNeed, TargetGroup
@@ -193,15 +192,9 @@ def need_delete(*, actor, need: ServiceNeed) -> None:
     need.delete()
 
 
-def _need_transition(actor, need, *, allowed_from, to, message) -> ServiceNeed:
+def _need_transition(actor, need, **move) -> ServiceNeed:
     _require_staff(actor, need.community_id, _("Only staff of this community may change needs."))
-    need = ServiceNeed.objects.select_for_update().get(pk=need.pk)
-    if need.status not in allowed_from:
-        raise InvalidTransition(message % {"status": need.get_status_display()})
-    need.status = to
-    if to == NeedStatus.PUBLISHED:
-        need.published_at = timezone.now()
-    return clean_and_save(need, actor=actor)
+    return change_status(need, actor=actor, **move)
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """API wiring shared by every app: pagination and the contract's error format."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -79,3 +81,25 @@ def exception_handler(exc, context):
         code = "throttled"
     response.data = {"code": code, "message": message, "fields": fields}
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """Unknown routes under /api/ answer in the contract's error body; pages get the 404 page."""
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "not_found", "message": gettext("Not found."), "fields": {}}, status=404
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "server_error", "message": gettext("Server error."), "fields": {}},
+            status=500,
+        )
+    return defaults.server_error(request)

@@ -2,8 +2,9 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils import timezone
 
-from .errors import ValidationFailed
+from .errors import InvalidTransition, ValidationFailed
 
 
 def validation_failed(exc: ValidationError) -> ValidationFailed:
@@ -32,3 +33,26 @@ def clean_and_save(instance: models.Model, *, actor=None, exclude=None) -> model
         instance._history_user = actor
     instance.save()
     return instance
+
+
+def change_status(
+    instance: models.Model,
+    *,
+    actor,
+    allowed_from,
+    to: str,
+    message: str,
+    publish_status: str = "published",
+) -> models.Model:
+    """Move a row with `status`/`published_at` to state `to`, under a row lock.
+
+    `message` names why the move is refused and may use %(status)s, the current state's label.
+    Entering `publish_status` stamps `published_at`. Call inside a transaction.
+    """
+    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if locked.status not in allowed_from:
+        raise InvalidTransition(message % {"status": locked.get_status_display()})
+    locked.status = to
+    if to == publish_status:
+        locked.published_at = timezone.now()
+    return clean_and_save(locked, actor=actor)

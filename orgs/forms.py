@@ -82,7 +82,8 @@ class OfferingForm(forms.ModelForm):
         queryset=platform_regions(),
         label=_("Service area"),
         help_text=_(
-            "Choose the city, districts or streets you can serve (hold Ctrl to pick several)."
+            "Choose the city, districts or streets you can serve; several may be chosen "
+            "(on a computer, hold Ctrl while clicking)."
         ),
         error_messages={"required": _("Choose at least one region.")},
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Region, ServiceCategory, TargetGroup
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
-from core.services import clean_and_save
+from core.services import change_status, clean_and_save
 
 from .choices import OfferingStatus
 from .models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
@@ -190,16 +190,10 @@ def offering_update(
     return offering
 
 
-def _offering_transition(actor, offering, *, allowed_from, to, message) -> ServiceOffering:
+def _offering_transition(actor, offering, **move) -> ServiceOffering:
     if not can_edit_offering(actor, offering):
         raise NotAllowed(_("Only members of this organization may change its offerings."))
-    offering = ServiceOffering.objects.select_for_update().get(pk=offering.pk)
-    if offering.status not in allowed_from:
-        raise InvalidTransition(message % {"status": offering.get_status_display()})
-    offering.status = to
-    if to == OfferingStatus.PUBLISHED:
-        offering.published_at = timezone.now()
-    return clean_and_save(offering, actor=actor)
+    return change_status(offering, actor=actor, **move)
 
 
 @transaction.atomic

@@ -77,6 +77,7 @@ class FundingResource(TimeStampedModel):
                 fields=["community", "year"],
                 condition=Q(provider_type=ProviderType.COMMUNITY_FUND),
                 name="one_community_fund_per_year",
+                violation_error_message=_("This community already has a benefit fund that year."),
             ),
         ]
 

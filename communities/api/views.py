@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from communities import services
 from communities.filters import CommunityFilter, NeedFilter, RegionFilter
 from communities.models import Region, ServiceCategory, TargetGroup
 from communities.selectors import community_list, needs_visible_to
+from core.errors import ValidationFailed
 
 from .serializers import (
     CategorySerializer,
@@ -74,7 +76,12 @@ class NeedViewSet(
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("community", None)
+        community = data.pop("community", serializer.instance.community)
+        if community.pk != serializer.instance.community_id:
+            raise ValidationFailed(
+                _("A need cannot move to another community; post a new one there."),
+                fields={"community": [_("This field cannot be changed.")]},
+            )
         serializer.instance = services.need_update(
             actor=self.request.user, need=serializer.instance, **data
         )

@@ -205,8 +205,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"login": "10/min", "write": "120/min", "batch": "10/hour"},
+    # `login` guards token issue (django-axes also locks a username+IP after 5 failures);
+    # `write` caps every POST/PATCH/DELETE per user; `batch` is for expensive jobs.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.ScopedRateThrottle",
+        "config.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"login": "10/min", "write": "300/min", "batch": "10/hour"},
 }
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 
-from core.errors import NotAllowed
+from core.errors import NotAllowed, ValidationFailed
 from orgs import services
 from orgs.filters import OfferingFilter, OrgFilter
 from orgs.permissions import can_see_org_contacts
@@ -27,13 +27,9 @@ class OrgViewSet(
     serializer_class = OrgSerializer
     filterset_class = OrgFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    throttle_scope = "write"
 
     def get_queryset(self):
         return orgs_visible_to(self.request.user)
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method != "GET" else []
 
     def perform_create(self, serializer):
         serializer.instance = services.org_register(
@@ -96,7 +92,12 @@ class OfferingViewSet(
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("org", None)
+        org = data.pop("org", serializer.instance.org)
+        if org.pk != serializer.instance.org_id:
+            raise ValidationFailed(
+                _("An offering cannot move to another organization."),
+                fields={"org": [_("This field cannot be changed.")]},
+            )
         serializer.instance = services.offering_update(
             actor=self.request.user, offering=serializer.instance, **data
         )

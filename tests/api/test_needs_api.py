@@ -186,12 +186,15 @@ def test_patch_validates_the_period_against_the_stored_start(staff, draft):
 
 
 def test_patch_cannot_move_a_need_or_change_its_status(staff, draft, tree):
-    response = staff.patch(
+    moved = staff.patch(detail(draft), {"community": tree.wangyuehu_community.id}, format="json")
+    assert_error(moved, 400, "invalid", field="community")
+    # `status` is read-only: it changes only through the publish/close actions.
+    same = staff.patch(
         detail(draft),
-        {"community": tree.wangyuehu_community.id, "status": "published"},
+        {"community": tree.pozijie_community.id, "status": "published"},
         format="json",
     )
-    assert response.status_code == 200
+    assert same.status_code == 200
     draft.refresh_from_db()
     assert draft.community == tree.pozijie_community
     assert draft.status == NeedStatus.DRAFT
