@@ -14,6 +14,10 @@ from .selectors import category_tree, category_with_children, region_code_path
 MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL (bigint) can compare
 
 
+# Label of the "no filter" option of every select.
+ANY = _("Any")
+
+
 class RegionWithinFilter(django_filters.CharFilter):
     """`within=<12-digit code>`: the row's region is that region or lies below it."""
 
@@ -45,6 +49,7 @@ class CategoryFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("queryset", category_tree())
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("label", _("Category"))
+        kwargs.setdefault("empty_label", ANY)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -92,13 +97,16 @@ class NeedFilter(django_filters.FilterSet):
     )
     category = CategoryFilter()
     target_group = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
         field_name="target_groups",
         queryset=TargetGroup.objects.all(),
         to_field_name="code",
         label=_("Target group"),
     )
     within = RegionWithinFilter(region_field="community__region_id")
-    status = django_filters.ChoiceFilter(choices=NeedStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=NeedStatus.choices, label=_("Status")
+    )
     # Bounds turn junk (?year=0, ?community=1e20) into a filter error instead of a 500: Python's
     # dates stop at years 1–9999 and the databases' integers at 2**63 - 1.
     community = django_filters.NumberFilter(
@@ -114,6 +122,7 @@ class NeedFilter(django_filters.FilterSet):
         field_name="period_start__year", label=_("Year"), min_value=1, max_value=9999
     )
     ordering = django_filters.OrderingFilter(
+        empty_label=ANY,
         fields=(("published_at", "published_at"), ("budget", "budget"), ("id", "id")),
         field_labels={"published_at": _("Publication date"), "budget": _("Budget")},
         label=_("Sort"),
@@ -125,7 +134,9 @@ class NeedFilter(django_filters.FilterSet):
 
 
 class RegionFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=RegionLevel.choices, label=_("Level")
+    )
     parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent"))
     within = RegionWithinFilter(region_field="code")
 

@@ -52,13 +52,6 @@ class FilteredListView(ListView):
         region_select(self.filterset, region_choices(platform_city_code()))
         for name in self.hidden_filters:
             form.fields[name].widget = forms.HiddenInput()
-        for field in form.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                field.empty_label = _("Any")
-            elif isinstance(field, forms.ChoiceField) and field.choices:
-                choices = list(field.choices)
-                if choices[0][0] in ("", None):
-                    field.choices = [("", _("Any")), *choices[1:]]
         if not self.filterset.is_valid():
             return base.none()
         return self.filterset.qs

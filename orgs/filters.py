@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import MAX_ID, CategoryFilter, RegionWithinFilter, text_query
+from communities.filters import ANY, MAX_ID, CategoryFilter, RegionWithinFilter, text_query
 from communities.models import TargetGroup
 from core import regions
 
@@ -19,13 +19,16 @@ class OfferingFilter(django_filters.FilterSet):
     )
     category = CategoryFilter()
     target_group = django_filters.ModelChoiceFilter(
+        empty_label=ANY,
         field_name="target_groups",
         queryset=TargetGroup.objects.all(),
         to_field_name="code",
         label=_("Target group"),
     )
     within = django_filters.CharFilter(label=_("Region"), method="filter_within")
-    status = django_filters.ChoiceFilter(choices=OfferingStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=OfferingStatus.choices, label=_("Status")
+    )
     org = django_filters.NumberFilter(
         field_name="org_id", label=_("Organization"), min_value=1, max_value=MAX_ID
     )
@@ -33,6 +36,7 @@ class OfferingFilter(django_filters.FilterSet):
         field_name="price_min", lookup_expr="lte", label=_("Affordable within")
     )
     ordering = django_filters.OrderingFilter(
+        empty_label=ANY,
         fields=(("published_at", "published_at"), ("price_min", "price_min"), ("id", "id")),
         field_labels={"published_at": _("Publication date"), "price_min": _("Price")},
         label=_("Sort"),
@@ -56,10 +60,13 @@ class OrgFilter(django_filters.FilterSet):
         method=lambda qs, name, value: text_query(["name", "uscc", "description"])(qs, name, value),
     )
     within = RegionWithinFilter(region_field="region_id")
-    org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("Type"))
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
+    org_type = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=OrgType.choices, label=_("Type")
+    )
+    grade = django_filters.ChoiceFilter(empty_label=ANY, choices=Grade.choices, label=_("Grade"))
     verified = django_filters.BooleanFilter(label=_("Verified"))
     ordering = django_filters.OrderingFilter(
+        empty_label=ANY,
         fields=(("name", "name"), ("founded_on", "founded_on"), ("id", "id")),
         label=_("Sort"),
     )

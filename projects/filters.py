@@ -1,15 +1,19 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import MAX_ID, RegionWithinFilter
+from communities.filters import ANY, MAX_ID, RegionWithinFilter
 
 from .choices import ProviderType, ResourceStatus
 from .models import FundingResource
 
 
 class ResourceFilter(django_filters.FilterSet):
-    provider_type = django_filters.ChoiceFilter(choices=ProviderType.choices, label=_("Type"))
-    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, label=_("Status"))
+    provider_type = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=ProviderType.choices, label=_("Type")
+    )
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=ResourceStatus.choices, label=_("Status")
+    )
     # Bounded like the needs' filters: junk such as ?community=1e20 is a 400, not a 500.
     year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
     within = RegionWithinFilter(region_field="region_id")
