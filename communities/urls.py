@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,7 +7,12 @@ urlpatterns = [
     path("needs/", views.NeedListView.as_view(), name="need-list"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need-detail"),
     path("needs/<int:pk>/edit/", views.NeedEditView.as_view(), name="need-edit"),
-    path("needs/<int:pk>/<slug:action>/", views.NeedActionView.as_view(), name="need-action"),
+    # Only the known actions, so other apps' needs/<pk>/… pages (matches) stay reachable.
+    re_path(
+        rf"^needs/(?P<pk>[0-9]+)/(?P<action>{'|'.join(views.NeedActionView.actions)})/$",
+        views.NeedActionView.as_view(),
+        name="need-action",
+    ),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
     path("communities/<int:pk>/edit/", views.CommunityEditView.as_view(), name="community-edit"),
     path(

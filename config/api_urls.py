@@ -13,6 +13,12 @@ from communities.api.views import (
     RegionViewSet,
     TargetGroupViewSet,
 )
+from matchmaking.api.views import (
+    MatchRunViewSet,
+    NeedMatchesView,
+    OfferMatchesView,
+    SuggestionViewSet,
+)
 from orgs.api.views import OfferingViewSet, OrgViewSet
 from projects.api.views import MeView, ResourceViewSet
 
@@ -25,11 +31,15 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("orgs", OrgViewSet, basename="org")
 router.register("offers", OfferingViewSet, basename="offer")
 router.register("resources", ResourceViewSet, basename="resource")
+router.register("match-runs", MatchRunViewSet, basename="match-run")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 v1 = [
     path("auth/login/", LoginView.as_view(), name="login"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("needs/<int:pk>/matches/", NeedMatchesView.as_view(), name="need-matches"),
+    path("offers/<int:pk>/matches/", OfferMatchesView.as_view(), name="offer-matches"),
     path("", include(router.urls)),
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,8 +7,8 @@ urlpatterns = [
     path("offers/", views.OfferingListView.as_view(), name="offering-list"),
     path("offers/<int:pk>/", views.OfferingDetailView.as_view(), name="offering-detail"),
     path("offers/<int:pk>/edit/", views.OfferingEditView.as_view(), name="offering-edit"),
-    path(
-        "offers/<int:pk>/<slug:action>/",
+    re_path(
+        rf"^offers/(?P<pk>[0-9]+)/(?P<action>{'|'.join(views.OfferingActionView.actions)})/$",
         views.OfferingActionView.as_view(),
         name="offering-action",
     ),

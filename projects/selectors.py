@@ -6,9 +6,10 @@ from django.db.models import Q, QuerySet
 
 from communities.models import Community, Region
 from communities.selectors import official_region_codes, staff_community_ids, within_q
+from core import regions
 from orgs.models import SocialOrg
 
-from .choices import ExpertRole, ResourceStatus
+from .choices import ExpertRole, ProviderType, ResourceStatus
 from .models import FundingResource
 
 
@@ -71,3 +72,26 @@ def resources_visible_to(user) -> QuerySet[FundingResource]:
         query |= Q(community_id__in=staff_community_ids(user))
         query |= within_q("region_id", official_region_codes(user))
     return resource_list().filter(query)
+
+
+def resources_for_need(need) -> QuerySet[FundingResource]:
+    """Published money that could pay for this need: the right year, an eligible category,
+    a region scope covering the community, and enough left; a community fund only for its own
+    community (and only after a residents' decision, checked when a project commits it).
+    """
+    code = need.community.region_id
+    covering = [code, *regions.ancestors(code)]
+    category = need.category
+    eligible = Q(categories__isnull=True) | Q(categories=category)
+    if category.parent_id:
+        eligible |= Q(categories=category.parent_id)
+    own_fund = ~Q(provider_type=ProviderType.COMMUNITY_FUND) | Q(community_id=need.community_id)
+    return (
+        resource_list()
+        .filter(status=ResourceStatus.PUBLISHED, year=need.period_start.year)
+        .filter(region_id__in=covering)
+        .filter(eligible, own_fund)
+        .filter(amount__gte=need.budget)
+        .distinct()
+        .order_by("provider_type", "-amount", "id")
+    )

@@ -415,3 +415,26 @@ class ExpertFactory(DjangoModelFactory):
     def fields(self, create, extracted, **kwargs):
         if create and extracted:
             self.fields.set([_as_category(v) for v in extracted])
+
+
+class MatchRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.MatchRun"
+
+    scope = factory.LazyFunction(lambda: region(TIANXIN))
+    parameters = factory.LazyFunction(lambda: {"top_k": 10})
+
+
+class MatchSuggestionFactory(DjangoModelFactory):
+    """A stored suggestion pairing a need with an offer (the org follows the offer)."""
+
+    class Meta:
+        model = "matchmaking.MatchSuggestion"
+
+    need = factory.SubFactory(ServiceNeedFactory)
+    offering = factory.SubFactory(ServiceOfferingFactory)
+    org = factory.LazyAttribute(lambda o: o.offering.org)
+    score = 0.72
+    breakdown = factory.LazyFunction(lambda: {"category": 0.2, "geography": 0.2, "text": 0.32})
+    reasons = factory.LazyFunction(lambda: ["服务类别完全一致", "服务范围覆盖本区县"])
+    rank = 1

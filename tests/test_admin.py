@@ -22,11 +22,12 @@ from communities.models import (
     ServiceNeed,
     TargetGroup,
 )
+from matchmaking.models import MatchRun, MatchSuggestion
 from orgs.models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
 from projects.models import Expert, FundingResource
 from tests import factories as f
 
-OUR_APPS = {"accounts", "communities", "orgs", "projects"}
+OUR_APPS = {"accounts", "communities", "orgs", "projects", "matchmaking"}
 
 FACTORIES = {
     User: f.UserFactory,
@@ -43,6 +44,8 @@ FACTORIES = {
     ServiceOffering: f.ServiceOfferingFactory,
     FundingResource: f.FundingResourceFactory,
     Expert: f.ExpertFactory,
+    MatchRun: f.MatchRunFactory,
+    MatchSuggestion: f.MatchSuggestionFactory,
     # Third-party models whose rows are easy to make.
     Group: lambda: Group.objects.create(name="社区工作者"),
 }

@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "sanshe")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
@@ -244,6 +245,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "nightly-matching": {"task": "matchmaking.nightly_matching", "schedule": 24 * 60 * 60},
+}
+
+# Relative weights of the matching score's components (matchmaking.engine.Weights).
+MATCHING_WEIGHTS = {
+    "category": 0.20,
+    "geography": 0.20,
+    "target_groups": 0.15,
+    "budget": 0.15,
+    "text": 0.15,
+    "strength": 0.15,
+}
 
 # --- logging --------------------------------------------------------------------------------
 LOGGING = {

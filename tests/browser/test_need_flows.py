@@ -23,7 +23,8 @@ def edit_url(need) -> str:
 
 
 def action_url(need, action: str) -> str:
-    return reverse("communities:need-action", args=[need.pk, action])
+    """Built from the detail URL so unknown actions can be requested too (and 404)."""
+    return f"{reverse('communities:need-detail', args=[need.pk])}{action}/"
 
 
 def community_url(community) -> str:

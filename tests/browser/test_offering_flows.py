@@ -23,7 +23,8 @@ def edit_url(offering) -> str:
 
 
 def action_url(offering, action: str) -> str:
-    return reverse("orgs:offering-action", args=[offering.pk, action])
+    """Built from the detail URL so unknown actions can be requested too (and 404)."""
+    return f"{reverse('orgs:offering-detail', args=[offering.pk])}{action}/"
 
 
 @pytest.fixture

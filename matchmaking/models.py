@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Region, ServiceNeed
+from core.models import TimeStampedModel
+from orgs.models import ServiceOffering, SocialOrg
+
+from .choices import RunStatus, SuggestionStatus
+
+
+class MatchRun(TimeStampedModel):
+    """One batch matching of a region's published needs against the offers that can serve them."""
+
+    scope = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="match_runs"
+    )
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stats = models.JSONField(_("statistics"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["scope", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="matchrun_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="matchrun_progress_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} #{self.pk}"
+
+
+class MatchSuggestion(TimeStampedModel):
+    """A ranked offer for a need, with its score broken down and reasons a person can check."""
+
+    run = models.ForeignKey(
+        MatchRun,
+        verbose_name=_("match run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+    need = models.ForeignKey(
+        ServiceNeed, verbose_name=_("need"), on_delete=models.CASCADE, related_name="suggestions"
+    )
+    offering = models.ForeignKey(
+        ServiceOffering,
+        verbose_name=_("offering"),
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+    )
+    org = models.ForeignKey(
+        SocialOrg, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(_("score"))
+    breakdown = models.JSONField(_("score breakdown"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    proposed = models.BooleanField(_("in the proposal"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=SuggestionStatus.choices, default=SuggestionStatus.NEW
+    )
+
+    class Meta:
+        verbose_name = _("match suggestion")
+        verbose_name_plural = _("match suggestions")
+        ordering = ["need", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "offering"], name="uniq_suggestion_pair"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="suggestion_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            models.Index(fields=["need", "rank"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} → {self.offering} ({self.score:.2f})"

@@ -1,0 +1,22 @@
+"""Plain predicates of the matchmaking app."""
+
+from communities.permissions import has_jurisdiction, is_community_staff
+from orgs.permissions import is_org_member
+
+from .models import MatchRun, MatchSuggestion
+
+
+def can_run_matching(user, region_code: str) -> bool:
+    """Officials run batches inside their own jurisdiction only."""
+    return has_jurisdiction(user, region_code)
+
+
+def can_view_run(user, run: MatchRun) -> bool:
+    return has_jurisdiction(user, run.scope_id)
+
+
+def can_mark_suggestion(user, suggestion: MatchSuggestion) -> bool:
+    """Either party may mark interest or dismiss: the need's community or the offering's org."""
+    return is_community_staff(user, suggestion.need.community_id) or is_org_member(
+        user, suggestion.org_id
+    )

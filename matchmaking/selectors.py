@@ -1,0 +1,108 @@
+"""Reads of the matchmaking app, and the queries that feed the engine."""
+
+from django.db.models import Q, QuerySet
+
+from communities.choices import NeedStatus, RegionLevel
+from communities.models import Region, ServiceNeed
+from communities.selectors import (
+    official_region_codes,
+    region_subtree,
+    staff_community_ids,
+    within_q,
+)
+from orgs.choices import OfferingStatus
+from orgs.models import ServiceOffering
+from orgs.selectors import member_org_ids, offerings_serving
+
+from .models import MatchRun, MatchSuggestion
+
+
+def needs_to_match(code: str) -> QuerySet[ServiceNeed]:
+    """Published needs of communities in the region."""
+    return ServiceNeed.objects.filter(status=NeedStatus.PUBLISHED).filter(
+        within_q("community__region_id", [code])
+    )
+
+
+def offers_for_region(code: str) -> QuerySet[ServiceOffering]:
+    """Published offers of verified orgs whose service area reaches into the region."""
+    published = ServiceOffering.objects.filter(status=OfferingStatus.PUBLISHED, org__verified=True)
+    return offerings_serving(published, code)
+
+
+def match_chunks(code: str) -> list[str]:
+    """Regions a batch runs one at a time: a city (or province) district by district."""
+    scope = Region.objects.filter(code=code).values_list("level", flat=True).first()
+    if scope in (RegionLevel.PROVINCE, RegionLevel.CITY):
+        districts = list(
+            region_subtree(code)
+            .filter(level=RegionLevel.DISTRICT)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        return districts or [code]
+    return [code]
+
+
+def runs_visible_to(user) -> QuerySet[MatchRun]:
+    runs = MatchRun.objects.select_related("scope", "created_by")
+    if user.is_authenticated and user.is_superuser:
+        return runs
+    return runs.filter(within_q("scope_id", official_region_codes(user)))
+
+
+def suggestion_list() -> QuerySet[MatchSuggestion]:
+    return MatchSuggestion.objects.select_related(
+        "need",
+        "need__community",
+        "need__category",
+        "offering",
+        "offering__category",
+        "org",
+    )
+
+
+def suggestions_visible_to(user) -> QuerySet[MatchSuggestion]:
+    """A community sees suggestions for its needs, an org those naming it, officials their area.
+
+    An organization never sees suggestions made to other organizations.
+    """
+    if not user.is_authenticated:
+        return suggestion_list().none()
+    if user.is_superuser:
+        return suggestion_list()
+    query = Q(need__community_id__in=staff_community_ids(user))
+    query |= Q(org_id__in=member_org_ids(user))
+    query |= within_q("need__community__region_id", official_region_codes(user))
+    return suggestion_list().filter(query)
+
+
+def matches_for_need(need: ServiceNeed, k: int = 10):
+    """Fresh ranked offers for one need: DB-side blocking, then the engine on the candidates."""
+    from . import adapters
+    from .engine import rank_for_need
+    from .services import engine_weights
+
+    [row] = adapters.need_rows(ServiceNeed.objects.filter(pk=need.pk))
+    offers = adapters.offer_rows(
+        offers_for_region(row.region).filter(
+            Q(category__code=row.category_root) | Q(category__parent__code=row.category_root)
+        )
+    )
+    orgs = adapters.org_rows({offer.org_id for offer in offers})
+    return rank_for_need(row, offers, orgs, weights=engine_weights(), k=k)
+
+
+def matches_for_offer(offering: ServiceOffering, k: int = 10):
+    """Fresh ranked public needs for one offer, inside its service area and category."""
+    from . import adapters
+    from .engine import rank_for_offer
+    from .services import engine_weights
+
+    [row] = adapters.offer_rows(ServiceOffering.objects.filter(pk=offering.pk))
+    needs = ServiceNeed.objects.filter(status=NeedStatus.PUBLISHED).filter(
+        within_q("community__region_id", row.service_area),
+        Q(category__code=row.category_root) | Q(category__parent__code=row.category_root),
+    )
+    orgs = adapters.org_rows([row.org_id])
+    return rank_for_offer(row, adapters.need_rows(needs), orgs, weights=engine_weights(), k=k)

@@ -1,0 +1,31 @@
+from celery import shared_task
+from django.conf import settings
+
+from communities.models import Region
+
+from .choices import RunStatus
+from .models import MatchRun
+
+
+@shared_task(name="matchmaking.run_match", acks_late=True)
+def run_match(run_id: int) -> str:
+    """Execute one queued batch. Safe to deliver twice: a finished run is not run again."""
+    from .services import match_run_execute
+
+    return match_run_execute(run_id).status
+
+
+@shared_task(name="matchmaking.nightly_matching")
+def nightly_matching() -> int | None:
+    """Beat job: rematch the platform's city each night unless a run is already going."""
+    from .services import match_run_start
+
+    scope = Region.objects.filter(code=settings.PLATFORM_CITY_CODE).first()
+    if scope is None:
+        return None
+    busy = MatchRun.objects.filter(
+        scope=scope, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+    ).exists()
+    if busy:
+        return None
+    return match_run_start(actor=None, scope=scope).pk
