@@ -7,7 +7,6 @@ output.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,13 +16,9 @@ import scipy.sparse as sp
 
 from . import assignment, reasons, scoring, text
 from .candidates import (
-    NO_LEVEL,
     Candidates,
-    OfferIndex,
     find_candidates,
-    need_days,
     needs_for_offer,
-    offer_days,
     offers_for_need,
 )
 from .types import COMPONENTS, MatchResult, NeedRow, OfferRow, OrgRow, Proposal, Suggestion, Weights
@@ -60,6 +55,7 @@ def run_matching(
     weights: Weights = DEFAULT_WEIGHTS,
     top_k: int = 10,
     min_score: float = 0.35,
+    max_price_ratio: float = 1.5,
     spread_penalty: float = 0.03,
     max_spread_penalty: float = 0.15,
     assign_k: int = 20,
@@ -81,6 +77,7 @@ def run_matching(
         weights=weights,
         top_k=top_k,
         min_score=min_score,
+        max_price_ratio=max_price_ratio,
         spread_penalty=spread_penalty,
         max_spread_penalty=max_spread_penalty,
         assign_k=assign_k,
@@ -98,6 +95,7 @@ def match_detailed(
     weights: Weights = DEFAULT_WEIGHTS,
     top_k: int = 10,
     min_score: float = 0.35,
+    max_price_ratio: float = 1.5,
     spread_penalty: float = 0.03,
     max_spread_penalty: float = 0.15,
     assign_k: int = 20,
@@ -138,9 +136,16 @@ def match_detailed(
     )  # fmt: skip
     t3 = time.perf_counter()
 
-    # Assignment: arcs with score ≥ min_score, the best assign_k per need.
+    # Assignment: arcs with score ≥ min_score, the best assign_k per need. A proposal is a
+    # commitment to talk, so two rules are hard here though soft in the ranking: no offer
+    # starting above max_price_ratio × the budget, and none for an entirely different group.
     pool = order[ranks <= assign_k]
-    pool = np.sort(pool[score[pool] >= min_score])
+    affordable = (
+        offer_table.price_min[cand.offer[pool]]
+        <= max_price_ratio * need_table.budget[cand.need[pool]]
+    )
+    same_people = comp[pool, COMPONENTS.index("target_groups")] > 0.0
+    pool = np.sort(pool[(score[pool] >= min_score) & affordable & same_people])
     org_cap = np.zeros(len(org_table.ids), dtype=np.int64)
     np.add.at(org_cap, offer_table.org, offer_table.capacity)
     if org_capacity:
@@ -231,6 +236,7 @@ def _suggestions(
 def _proposal(needs, offers, cand, score, problem, solved, min_score) -> Proposal:
     proposal = Proposal(method=solved.method)
     chosen = {int(problem.need[a]): int(problem.offer[a]) for a in solved.arcs.tolist()}
+    eligible_needs = set(problem.need.tolist())
     n_pairs = np.bincount(cand.need, minlength=len(needs))
     best = np.full(len(needs), -1.0)
     if len(cand):
@@ -245,6 +251,8 @@ def _proposal(needs, offers, cand, score, problem, solved, min_score) -> Proposa
             why = reasons.CAPACITY_FULL if cand.had_full[i] else reasons.NO_CANDIDATES
         elif best[i] < min_score:
             why = reasons.below_min_score(min_score)
+        elif i not in eligible_needs:
+            why = reasons.NOT_ELIGIBLE
         else:
             why = reasons.CAPACITY_FULL
         proposal.unassigned[need.id] = why
@@ -349,50 +357,3 @@ def rank_for_offer(
         return []
     chosen = [needs[i] for i in rows]
     return _rank_one(chosen, [offer], levels, orgs, weights, k, labels, prior_mean, True)
-
-
-def exhaustive_top(state: MatchState, need_positions: Iterable[int], k: int = 10) -> list[list]:
-    """Reference for recall: score every offer for each given need, without blocking.
-
-    Same components as the pipeline; an offer of another root category gets category 0, one
-    whose area does not cover the need geography 0. The hard conditions that are no score —
-    published, capacity left, availability overlap — still apply. Returns offer positions.
-    """
-    geo = OfferIndex(state.offers, by_category=False)
-    o_start, o_end = offer_days(state.offers)
-    n_start, n_end = need_days(state.needs)
-    live = np.fromiter(
-        (o.published and o.capacity_left > 0 for o in state.offers), bool, len(state.offers)
-    )
-    offer_ids = np.fromiter((o.id for o in state.offers), np.int64, len(state.offers))
-    m = len(state.offers)
-    result = []
-    for i in need_positions:
-        level = np.full(m, NO_LEVEL, dtype=np.int64)
-        for lv, key in reversed(geo.keys_for(state.needs[i])):
-            rows = geo.buckets.get(key)
-            if rows is not None:
-                level[rows] = lv
-        sims = np.asarray((state.offer_text @ state.need_text[i].T).toarray()).ravel()
-        comp = scoring.components(
-            state.need_table, state.offer_table, state.org_table, state.book.all_bit,
-            np.full(m, i), np.arange(m), level, np.clip(sims, 0, 1),
-        )  # fmt: skip
-        _, score = scoring.combine(comp, state.weights)
-        ok = live & (o_start <= n_end[i]) & (o_end >= n_start[i])
-        score = np.where(ok, score, -math.inf)
-        top, _ = scoring.top_k(np.zeros(m, dtype=np.int64), score, offer_ids, k)
-        result.append([j for j in top.tolist() if ok[j]])
-    return result
-
-
-def blocked_top(state: MatchState) -> dict[int, list[int]]:
-    """need position → offer positions of its top-k suggestions."""
-    out: dict[int, list[int]] = {}
-    for i, j in zip(
-        state.candidates.need[state.top].tolist(),
-        state.candidates.offer[state.top].tolist(),
-        strict=True,
-    ):
-        out.setdefault(i, []).append(j)
-    return out

@@ -45,6 +45,9 @@ NO_CANDIDATES = "没有覆盖本社区且同类别的服务供给"
 CAPACITY_FULL = "候选机构承接能力已满"
 
 
+NOT_ELIGIBLE = "候选服务报价远超预算或服务对象不符"
+
+
 def below_min_score(min_score: float) -> str:
     return f"最高匹配分低于 {min_score:.2f}"
 

@@ -23,7 +23,7 @@ import time
 import numpy as np
 from django.core.management.base import BaseCommand
 
-from matchmaking.engine import assignment, pipeline, rank_for_need, synthetic
+from matchmaking.engine import assignment, pipeline, rank_for_need, reference, synthetic
 from matchmaking.engine.candidates import covers
 
 STAGES = (
@@ -105,14 +105,14 @@ class Command(BaseCommand):
             if share:
                 t_ex = time.perf_counter()
                 sample = sorted(rng.choice(len(city.needs), share, replace=False).tolist())
-                blocked = pipeline.blocked_top(state)
-                for i, reference in zip(
-                    sample, pipeline.exhaustive_top(state, sample, top_k), strict=True
+                blocked = reference.blocked_top(state)
+                for i, best in zip(
+                    sample, reference.exhaustive_top(state, sample, top_k), strict=True
                 ):
                     found = set(blocked.get(i, []))
-                    hits += len(set(reference) & found)
-                    relevant += len(reference)
-                    for j in set(reference) - found:
+                    hits += len(set(best) & found)
+                    relevant += len(best)
+                    for j in set(best) - found:
                         misses[_miss_kind(city.needs[i], city.offers[j])] += 1
                 seconds_exhaustive += time.perf_counter() - t_ex
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matchmaking.engine import assignment, run_matching
-from matchmaking.engine.reasons import CAPACITY_FULL, NO_CANDIDATES
+from matchmaking.engine.reasons import CAPACITY_FULL, NO_CANDIDATES, NOT_ELIGIBLE
 
 from . import CITY, COMMUNITY, NEIGHBOUR, STREET, need, offer, org, orgs
 
@@ -131,3 +131,21 @@ def test_trivial_instances_use_greedy():
     assert result.proposal.total_score == pytest.approx(result.suggestions[0].score)
     empty = run_matching([], [], [])
     assert empty.suggestions == [] and empty.proposal.assigned == {}
+
+
+def test_an_offer_far_above_budget_is_suggested_but_never_proposed():
+    pricey = offer(id=1, price=(120000.0, 150000.0))  # starts at 2.4× the 50,000 budget
+    result = run_matching([need(id=1)], [pricey], [org(1)])
+    assert [s.offer_id for s in result.suggestions] == [1]  # still shown, ranked, explained
+    assert result.proposal.assigned == {}
+    assert result.proposal.unassigned == {1: NOT_ELIGIBLE}
+    affordable = offer(id=2, org_id=2, price=(60000.0, 70000.0))  # 1.2×: may be proposed
+    result = run_matching([need(id=1)], [pricey, affordable], orgs(1, 2))
+    assert result.proposal.assigned == {1: 2}
+
+
+def test_an_offer_for_entirely_different_people_is_never_proposed():
+    children_only = offer(id=1, groups=("children",))
+    result = run_matching([need(id=1, groups=("elderly",))], [children_only], [org(1)])
+    assert result.proposal.assigned == {}
+    assert result.proposal.unassigned == {1: NOT_ELIGIBLE}
