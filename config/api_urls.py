@@ -14,6 +14,7 @@ from communities.api.views import (
     TargetGroupViewSet,
 )
 from matchmaking.api.views import (
+    ConversationViewSet,
     MatchRunViewSet,
     NeedMatchesView,
     OfferMatchesView,
@@ -33,6 +34,7 @@ router.register("offers", OfferingViewSet, basename="offer")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("conversations", ConversationViewSet, basename="conversation")
 
 v1 = [
     path("auth/login/", LoginView.as_view(), name="login"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MatchRun, MatchSuggestion
+from .models import Conversation, MatchRun, MatchSuggestion, Message
 
 
 @admin.register(MatchRun)
@@ -20,3 +20,29 @@ class MatchSuggestionAdmin(admin.ModelAdmin):
     search_fields = ("need__title", "offering__title", "org__name")
     raw_id_fields = ("run", "need", "offering", "org")
     list_select_related = ("need", "offering", "org")
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    raw_id_fields = ("sender",)
+    readonly_fields = ("sent_at",)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ("need", "org", "last_message_at", "community_read_at", "org_read_at")
+    search_fields = ("need__title", "org__name")
+    list_filter = ("last_message_at",)
+    raw_id_fields = ("need", "org", "offering")
+    inlines = [MessageInline]
+    list_select_related = ("need", "org")
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("conversation", "side", "sender", "sent_at")
+    list_filter = ("side",)
+    search_fields = ("body", "conversation__need__title", "conversation__org__name")
+    raw_id_fields = ("conversation", "sender")
+    list_select_related = ("conversation", "sender")

@@ -102,3 +102,81 @@ class MatchSuggestion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.need} → {self.offering} ({self.score:.2f})"
+
+
+class Conversation(TimeStampedModel):
+    """The online exchange (互动交流) a community and an organization have about one need.
+
+    Opened when either side marks interest in a pairing; only the two parties can read it.
+    """
+
+    need = models.ForeignKey(
+        ServiceNeed, verbose_name=_("need"), on_delete=models.CASCADE, related_name="conversations"
+    )
+    org = models.ForeignKey(
+        SocialOrg,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="conversations",
+    )
+    offering = models.ForeignKey(
+        ServiceOffering,
+        verbose_name=_("offering"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    community_read_at = models.DateTimeField(_("read by the community at"), null=True, blank=True)
+    org_read_at = models.DateTimeField(_("read by the organization at"), null=True, blank=True)
+    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "org"], name="uniq_conversation_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ↔ {self.org}"
+
+
+class MessageSide(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    ORG = "org", _("Organization")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("conversation"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    side = models.CharField(_("side"), max_length=10, choices=MessageSide.choices)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=2000)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["conversation", "sent_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(side__in=MessageSide.values), name="message_side_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -20,3 +20,17 @@ def can_mark_suggestion(user, suggestion: MatchSuggestion) -> bool:
     return is_community_staff(user, suggestion.need.community_id) or is_org_member(
         user, suggestion.org_id
     )
+
+
+def conversation_side(user, conversation) -> str | None:
+    """Which party the user speaks for in this conversation, if any."""
+    if is_community_staff(user, conversation.need.community_id):
+        return "community"
+    if is_org_member(user, conversation.org_id):
+        return "org"
+    return None
+
+
+def can_view_conversation(user, conversation) -> bool:
+    """Only the two parties: officials do not read residents' and organizations' exchanges."""
+    return conversation_side(user, conversation) is not None

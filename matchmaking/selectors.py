@@ -106,3 +106,31 @@ def matches_for_offer(offering: ServiceOffering, k: int = 10):
     )
     orgs = adapters.org_rows([row.org_id])
     return rank_for_offer(row, adapters.need_rows(needs), orgs, weights=engine_weights(), k=k)
+
+
+def conversations_visible_to(user) -> QuerySet:
+    """The user's conversations, each with unread counts for both sides (one query)."""
+    from django.db.models import Count, F
+
+    from .models import Conversation
+
+    if not user.is_authenticated:
+        return Conversation.objects.none()
+    unread_for_community = Count(
+        "messages",
+        filter=Q(messages__side="org")
+        & (Q(community_read_at__isnull=True) | Q(messages__sent_at__gt=F("community_read_at"))),
+    )
+    unread_for_org = Count(
+        "messages",
+        filter=Q(messages__side="community")
+        & (Q(org_read_at__isnull=True) | Q(messages__sent_at__gt=F("org_read_at"))),
+    )
+    return (
+        Conversation.objects.filter(
+            Q(need__community_id__in=staff_community_ids(user)) | Q(org_id__in=member_org_ids(user))
+        )
+        .select_related("need", "need__community", "org", "offering")
+        .annotate(unread_community=unread_for_community, unread_org=unread_for_org)
+        .order_by(F("last_message_at").desc(nulls_last=True), "-id")
+    )

@@ -17,7 +17,12 @@ from . import adapters
 from .choices import RunStatus, SuggestionStatus
 from .engine import Weights, run_matching
 from .models import MatchRun, MatchSuggestion
-from .permissions import can_mark_suggestion, can_run_matching
+from .permissions import (
+    can_mark_suggestion,
+    can_run_matching,
+    can_view_conversation,
+    conversation_side,
+)
 from .selectors import match_chunks, needs_to_match, offers_for_region
 
 logger = logging.getLogger(__name__)
@@ -182,4 +187,56 @@ def suggestion_set_status(
             _("Unknown status."), fields={"status": [_("Choose new, interested or dismissed.")]}
         )
     suggestion.status = status
-    return clean_and_save(suggestion, actor=actor)
+    suggestion = clean_and_save(suggestion, actor=actor)
+    if status == SuggestionStatus.INTERESTED:
+        conversation_open(actor=actor, need=need, org=offering.org, offering=offering)
+    return suggestion
+
+
+# --- conversations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_open(*, actor, need, org, offering=None):
+    """Open (or return) the conversation of a need and an organization; parties only."""
+    from .models import Conversation
+
+    probe = Conversation(need=need, org=org)
+    if not can_view_conversation(actor, probe):
+        raise NotAllowed(_("Only the community or the organization concerned may talk here."))
+    conversation, _created = Conversation.objects.get_or_create(
+        need=need, org=org, defaults={"offering": offering}
+    )
+    return conversation
+
+
+@transaction.atomic
+def message_post(*, actor, conversation, body: str):
+    from .models import Conversation, Message
+
+    side = conversation_side(actor, conversation)
+    if side is None:
+        raise NotAllowed(_("Only the community or the organization concerned may talk here."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(_("Write a message first."), fields={"body": [_("Required.")]})
+    if len(body) > 2000:
+        raise ValidationFailed(
+            _("A message can have at most 2,000 characters."),
+            fields={"body": [_("At most 2,000 characters.")]},
+        )
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = Message.objects.create(conversation=conversation, side=side, sender=actor, body=body)
+    conversation.last_message_at = message.sent_at
+    setattr(conversation, f"{side}_read_at", message.sent_at)
+    conversation.save(update_fields=["last_message_at", f"{side}_read_at", "updated_at"])
+    return message
+
+
+def conversation_mark_read(*, actor, conversation) -> None:
+    from .models import Conversation
+
+    side = conversation_side(actor, conversation)
+    if side is None:
+        raise NotAllowed(_("Only the community or the organization concerned may talk here."))
+    Conversation.objects.filter(pk=conversation.pk).update(**{f"{side}_read_at": timezone.now()})

@@ -15,6 +15,12 @@ urlpatterns = [
         views.OrgRecommendationsView.as_view(),
         name="org-recommendations",
     ),
+    path("conversations/", views.ConversationListView.as_view(), name="conversation-list"),
+    path(
+        "conversations/<int:pk>/",
+        views.ConversationDetailView.as_view(),
+        name="conversation-detail",
+    ),
     path("match-runs/", views.RunListView.as_view(), name="run-list"),
     path("match-runs/<int:pk>/", views.RunDetailView.as_view(), name="run-detail"),
 ]

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 
 from communities.models import ServiceNeed
 from communities.permissions import is_community_staff
-from communities.selectors import needs_visible_to, official_region_codes
+from communities.selectors import needs_visible_to, official_region_codes, staff_community_ids
 from core.errors import DomainError, NotAllowed
 from orgs.models import ServiceOffering
 from orgs.permissions import is_org_member
@@ -20,7 +20,14 @@ from . import services
 from .choices import RunStatus, SuggestionStatus
 from .forms import MatchRunForm
 from .models import MatchSuggestion
-from .selectors import matches_for_need, matches_for_offer, runs_visible_to, suggestion_list
+from .permissions import conversation_side
+from .selectors import (
+    conversations_visible_to,
+    matches_for_need,
+    matches_for_offer,
+    runs_visible_to,
+    suggestion_list,
+)
 
 COMPONENT_LABELS = {
     "category": _("Category fit"),
@@ -191,3 +198,54 @@ class RunDetailView(LoginRequiredMixin, DetailView):
             active=run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         )
         return context
+
+
+class ConversationListView(LoginRequiredMixin, TemplateView):
+    template_name = "matchmaking/conversation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(conversations_visible_to(self.request.user), 20).get_page(
+            self.request.GET.get("page")
+        )
+        staff_of = set(staff_community_ids(self.request.user))
+        for conversation in page.object_list:
+            conversation.unread = (
+                conversation.unread_community
+                if conversation.need.community_id in staff_of
+                else conversation.unread_org
+            )
+        context.update(page_obj=page, conversations=page.object_list)
+        return context
+
+
+class ConversationDetailView(LoginRequiredMixin, TemplateView):
+    """Messages between a community and an organization; reading marks them read."""
+
+    template_name = "matchmaking/conversation_detail.html"
+
+    def conversation(self):
+        return get_object_or_404(conversations_visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        conversation = kwargs.get("conversation") or self.conversation()
+        services.conversation_mark_read(actor=self.request.user, conversation=conversation)
+        context.update(
+            conversation=conversation,
+            chat=conversation.messages.select_related("sender"),
+            side=conversation_side(self.request.user, conversation),
+            error=kwargs.get("error"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        conversation = self.conversation()
+        try:
+            services.message_post(
+                actor=request.user, conversation=conversation, body=request.POST.get("body", "")
+            )
+        except DomainError as exc:
+            context = self.get_context_data(conversation=conversation, error=exc.message)
+            return self.render_to_response(context, status=400)
+        return redirect("matchmaking:conversation-detail", pk=conversation.pk)

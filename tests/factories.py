@@ -438,3 +438,20 @@ class MatchSuggestionFactory(DjangoModelFactory):
     breakdown = factory.LazyFunction(lambda: {"category": 0.2, "geography": 0.2, "text": 0.32})
     reasons = factory.LazyFunction(lambda: ["服务类别完全一致", "服务范围覆盖本区县"])
     rank = 1
+
+
+class ConversationFactory(DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.Conversation"
+
+    need = factory.SubFactory(ServiceNeedFactory)
+    org = factory.SubFactory(SocialOrgFactory)
+
+
+class MessageFactory(DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.Message"
+
+    conversation = factory.SubFactory(ConversationFactory)
+    side = "community"
+    body = "您好，我们社区想了解贵机构的助餐服务。"

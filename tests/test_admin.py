@@ -22,7 +22,7 @@ from communities.models import (
     ServiceNeed,
     TargetGroup,
 )
-from matchmaking.models import MatchRun, MatchSuggestion
+from matchmaking.models import Conversation, MatchRun, MatchSuggestion, Message
 from orgs.models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
 from projects.models import Expert, FundingResource
 from tests import factories as f
@@ -46,6 +46,8 @@ FACTORIES = {
     Expert: f.ExpertFactory,
     MatchRun: f.MatchRunFactory,
     MatchSuggestion: f.MatchSuggestionFactory,
+    Conversation: f.ConversationFactory,
+    Message: f.MessageFactory,
     # Third-party models whose rows are easy to make.
     Group: lambda: Group.objects.create(name="社区工作者"),
 }

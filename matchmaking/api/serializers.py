@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from communities.api.fields import RegionCodeField
 from matchmaking.choices import SuggestionStatus
-from matchmaking.models import MatchRun, MatchSuggestion
+from matchmaking.models import Conversation, MatchRun, MatchSuggestion, Message
 from projects.api.serializers import ResourceSerializer
 
 
@@ -92,3 +92,41 @@ class NeedMatchesSerializer(serializers.Serializer):
 class OfferMatchesSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     results = MatchSerializer(many=True)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    sender = serializers.CharField(source="sender.__str__", read_only=True, default=None)
+
+    class Meta:
+        model = Message
+        fields = ["id", "side", "sender", "body", "sent_at"]
+        read_only_fields = ["id", "side", "sender", "sent_at"]
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    need_title = serializers.CharField(source="need.title", read_only=True)
+    community = serializers.IntegerField(source="need.community_id", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "need",
+            "need_title",
+            "community",
+            "org",
+            "org_name",
+            "offering",
+            "last_message_at",
+            "unread",
+        ]
+        read_only_fields = fields
+
+    def get_unread(self, obj) -> int:
+        """Unread messages for the side the caller speaks for."""
+        staff_of = self.context.get("staff_community_ids", ())
+        if obj.need.community_id in staff_of:
+            return getattr(obj, "unread_community", 0)
+        return getattr(obj, "unread_org", 0)

@@ -1,14 +1,16 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communities.selectors import needs_visible_to
+from communities.selectors import needs_visible_to, staff_community_ids
 from matchmaking import services
 from matchmaking.selectors import (
+    conversations_visible_to,
     matches_for_need,
     matches_for_offer,
     runs_visible_to,
@@ -18,7 +20,9 @@ from orgs.selectors import offerings_visible_to
 from projects.selectors import resources_for_need
 
 from .serializers import (
+    ConversationSerializer,
     MatchRunSerializer,
+    MessageSerializer,
     NeedMatchesSerializer,
     OfferMatchesSerializer,
     SuggestionSerializer,
@@ -112,3 +116,40 @@ class OfferMatchesView(APIView):
         offering = get_object_or_404(offerings_visible_to(request.user), pk=pk)
         matches = matches_for_offer(offering, k=_k(request))
         return Response(OfferMatchesSerializer({"count": len(matches), "results": matches}).data)
+
+
+class ConversationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The caller's conversations with the other party about a need."""
+
+    serializer_class = ConversationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return conversations_visible_to(self.request.user)
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "staff_community_ids": set(staff_community_ids(self.request.user)),
+        }
+
+    @extend_schema(methods=["get"], responses=MessageSerializer(many=True))
+    @extend_schema(methods=["post"], request=MessageSerializer, responses=MessageSerializer)
+    @action(detail=True, methods=["get", "post"], serializer_class=MessageSerializer)
+    def messages(self, request, pk=None):
+        """GET reads (and marks read) the messages; POST sends one."""
+        conversation = self.get_object()
+        if request.method == "POST":
+            serializer = MessageSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            message = services.message_post(
+                actor=request.user,
+                conversation=conversation,
+                body=serializer.validated_data["body"],
+            )
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        services.conversation_mark_read(actor=request.user, conversation=conversation)
+        page = self.paginate_queryset(conversation.messages.select_related("sender"))
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
