@@ -290,3 +290,22 @@ def test_official_starts_a_run_from_the_page(
     # A region outside the jurisdiction is not even offered.
     refused = client.post(reverse("matchmaking:run-list"), {"scope": tree.yuelu.code, "top_k": 5})
     assert refused.status_code == 200 and "scope" in refused.context["form"].errors
+
+
+def test_nightly_job_rematches_the_city_once(world, settings, django_capture_on_commit_callbacks):
+    from matchmaking.tasks import nightly_matching
+
+    settings.PLATFORM_CITY_CODE = "430100000000"
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = nightly_matching()
+    run = MatchRun.objects.get(pk=run_id)
+    assert run.scope_id == "430100000000" and run.status == RunStatus.DONE
+    assert run.created_by is None  # the system, not a person
+    # Both districts of the city were matched, district by district.
+    assert {s.need_id for s in MatchSuggestion.objects.all()} >= {
+        world["need"].id,
+        world["yuelu_need"].id,
+    }
+    # While a run is queued, the nightly job does not pile another on.
+    f.MatchRunFactory(scope=run.scope, status=RunStatus.QUEUED)
+    assert nightly_matching() is None
