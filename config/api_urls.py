@@ -21,7 +21,7 @@ from matchmaking.api.views import (
     SuggestionViewSet,
 )
 from orgs.api.views import OfferingViewSet, OrgViewSet
-from projects.api.views import MeView, ResourceViewSet
+from projects.api.views import DecisionViewSet, MeView, ResourceViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -32,6 +32,7 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("orgs", OrgViewSet, basename="org")
 router.register("offers", OfferingViewSet, basename="offer")
 router.register("resources", ResourceViewSet, basename="resource")
+router.register("decisions", DecisionViewSet, basename="decision")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("conversations", ConversationViewSet, basename="conversation")

@@ -19,3 +19,9 @@ class ResourceStatus(models.TextChoices):
 class ExpertRole(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class LedgerKind(models.TextChoices):
+    COMMIT = "commit", _("Commit")
+    RELEASE = "release", _("Release")
+    DISBURSE = "disburse", _("Disburse")

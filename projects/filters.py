@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.filters import ANY, MAX_ID, RegionWithinFilter
 
 from .choices import ProviderType, ResourceStatus
-from .models import FundingResource
+from .models import FundingResource, ResidentDecision
 
 
 class ResourceFilter(django_filters.FilterSet):
@@ -24,4 +24,14 @@ class ResourceFilter(django_filters.FilterSet):
 
     class Meta:
         model = FundingResource
+        fields = []
+
+
+class DecisionFilter(django_filters.FilterSet):
+    community = django_filters.NumberFilter(field_name="community_id", label=_("Community"))
+    passed = django_filters.BooleanFilter(label=_("Passed"))
+    year = django_filters.NumberFilter(field_name="meeting_date__year", label=_("Year"))
+
+    class Meta:
+        model = ResidentDecision
         fields = []

@@ -1,6 +1,6 @@
 """Plain predicates of the projects app."""
 
-from communities.permissions import has_jurisdiction
+from communities.permissions import has_jurisdiction, is_community_staff
 
 from .models import FundingResource
 
@@ -12,3 +12,7 @@ def can_create_resource(user, region_code: str) -> bool:
 
 def can_edit_resource(user, resource: FundingResource) -> bool:
     return has_jurisdiction(user, resource.region_id)
+
+
+def can_record_decision(user, community_id: int) -> bool:
+    return is_community_staff(user, community_id)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from communities.models import Community, Region
 from communities.selectors import official_region_codes, staff_community_ids, within_q
@@ -91,7 +91,21 @@ def resources_for_need(need) -> QuerySet[FundingResource]:
         .filter(status=ResourceStatus.PUBLISHED, year=need.period_start.year)
         .filter(region_id__in=covering)
         .filter(eligible, own_fund)
-        .filter(amount__gte=need.budget)
+        .filter(amount__gte=F("committed") + need.budget)  # available covers the budget
         .distinct()
         .order_by("provider_type", "-amount", "id")
     )
+
+
+def decisions_visible_to(user) -> QuerySet:
+    """Residents' decisions: the community's staff and the officials over it."""
+    from .models import ResidentDecision
+
+    decisions = ResidentDecision.objects.select_related("community")
+    if not user.is_authenticated:
+        return decisions.none()
+    if user.is_superuser:
+        return decisions
+    query = Q(community_id__in=staff_community_ids(user))
+    query |= within_q("community__region_id", official_region_codes(user))
+    return decisions.filter(query)

@@ -3,17 +3,19 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Region, ServiceCategory
+from communities.permissions import is_community_staff
 from core import regions
-from core.errors import InvalidTransition, NotAllowed, ValidationFailed
+from core.errors import InsufficientFunds, InvalidTransition, NotAllowed, ValidationFailed
 from core.services import clean_and_save
 
-from .choices import ProviderType, ResourceStatus
-from .models import FundingResource
+from .choices import LedgerKind, ProviderType, ResourceStatus
+from .models import FundingResource, LedgerEntry, ResidentDecision
 from .permissions import can_create_resource, can_edit_resource
 
 
@@ -74,3 +76,162 @@ def resource_publish(*, actor, resource: FundingResource) -> FundingResource:
     resource.status = ResourceStatus.PUBLISHED
     resource.published_at = timezone.now()
     return clean_and_save(resource, actor=actor)
+
+
+# --- the ledger ---------------------------------------------------------------------------
+#
+# Every movement locks the resource row, checks the rule, updates the running totals and adds
+# an entry, in one transaction; the check constraints on FundingResource refuse an overspend
+# even if a caller forgot the lock. Callers (the project services) check who may move money.
+
+
+def _ledger_move(resource, *, kind, amount, actor, reference, note, rule) -> LedgerEntry:
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationFailed(
+            _("The amount must be more than zero."), fields={"amount": [_("More than zero.")]}
+        )
+    locked = FundingResource.objects.select_for_update().get(pk=resource.pk)
+    rule(locked, amount)
+    if kind == LedgerKind.COMMIT:
+        locked.committed += amount
+    elif kind == LedgerKind.RELEASE:
+        locked.committed -= amount
+    else:
+        locked.disbursed += amount
+    locked.save(update_fields=["committed", "disbursed", "updated_at"])
+    entry = LedgerEntry.objects.create(
+        resource=locked,
+        kind=kind,
+        amount=amount,
+        reference=reference,
+        note=note,
+        by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    resource.committed, resource.disbursed = locked.committed, locked.disbursed
+    return entry
+
+
+def _can_commit(resource, amount) -> None:
+    if resource.status != ResourceStatus.PUBLISHED:
+        raise InvalidTransition(_("Only a published resource can fund projects."))
+    if amount > resource.available:
+        raise InsufficientFunds(
+            _("Only %(available)s yuan of %(name)s is still available.")
+            % {"available": resource.available, "name": resource.name}
+        )
+
+
+def _can_release(resource, amount) -> None:
+    if amount > resource.committed - resource.disbursed:
+        raise InsufficientFunds(_("Cannot release more than is committed and not yet paid out."))
+
+
+def _can_disburse(resource, amount) -> None:
+    if amount > resource.committed - resource.disbursed:
+        raise InsufficientFunds(_("Cannot pay out more than is committed and not yet paid out."))
+
+
+@transaction.atomic
+def ledger_commit(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
+    """Reserve money for a project; refused with `insufficient_funds` beyond what is left."""
+    return _ledger_move(
+        resource,
+        kind=LedgerKind.COMMIT,
+        amount=amount,
+        actor=actor,
+        reference=reference,
+        note=note,
+        rule=_can_commit,
+    )
+
+
+@transaction.atomic
+def ledger_release(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
+    """Give back committed money (a cancelled or failed project)."""
+    return _ledger_move(
+        resource,
+        kind=LedgerKind.RELEASE,
+        amount=amount,
+        actor=actor,
+        reference=reference,
+        note=note,
+        rule=_can_release,
+    )
+
+
+@transaction.atomic
+def ledger_disburse(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
+    """Pay out committed money (an accepted project)."""
+    return _ledger_move(
+        resource,
+        kind=LedgerKind.DISBURSE,
+        amount=amount,
+        actor=actor,
+        reference=reference,
+        note=note,
+        rule=_can_disburse,
+    )
+
+
+# --- community funds and residents' decisions ---------------------------------------------
+
+
+@transaction.atomic
+def community_funds_ensure(*, year: int, within: str) -> int:
+    """Give every community under `within` its benefit fund for `year`; safe to run again."""
+    have = set(
+        FundingResource.objects.filter(
+            provider_type=ProviderType.COMMUNITY_FUND, year=year
+        ).values_list("community_id", flat=True)
+    )
+    amount = Decimal(settings.COMMUNITY_FUND_AMOUNT)
+    now = timezone.now()
+    missing = [
+        FundingResource(
+            name=_("%(community)s %(year)s community benefit fund")
+            % {"community": community.name, "year": year},
+            provider_type=ProviderType.COMMUNITY_FUND,
+            provider_name=_("%(community)s residents' committee") % {"community": community.name},
+            year=year,
+            amount=amount,
+            region_id=community.region_id,
+            community=community,
+            status=ResourceStatus.PUBLISHED,
+            published_at=now,
+        )
+        for community in Community.objects.filter(
+            region__code__startswith=regions.prefix_of(within)
+        ).exclude(id__in=have)
+    ]
+    FundingResource.objects.bulk_create(missing, batch_size=1000)
+    return len(missing)
+
+
+DECISION_FIELDS = (
+    "subject",
+    "amount",
+    "meeting_date",
+    "representatives_total",
+    "attendees",
+    "votes_for",
+    "votes_against",
+    "abstentions",
+    "minutes",
+)
+
+
+@transaction.atomic
+def decision_record(*, actor, community: Community, **data) -> ResidentDecision:
+    """Community staff record a residents' meeting; validity and result follow from the counts."""
+    if not is_community_staff(actor, community.id):
+        raise NotAllowed(_("Only staff of this community may record its residents' decisions."))
+    unknown = set(data) - set(DECISION_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(unknown)}
+        )
+    decision = ResidentDecision(community=community, recorded_by=actor, **data)
+    clean_and_save(decision, actor=actor)
+    decision.refresh_from_db(fields=["valid", "passed"])
+    return decision

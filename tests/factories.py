@@ -455,3 +455,29 @@ class MessageFactory(DjangoModelFactory):
     conversation = factory.SubFactory(ConversationFactory)
     side = "community"
     body = "您好，我们社区想了解贵机构的助餐服务。"
+
+
+class ResidentDecisionFactory(DjangoModelFactory):
+    """A passed meeting: 30 of 45 representatives attend, 25 vote for."""
+
+    class Meta:
+        model = "projects.ResidentDecision"
+
+    community = factory.SubFactory(CommunityFactory)
+    subject = "使用社区惠民资金购买居家养老服务"
+    amount = Decimal("120000.00")
+    meeting_date = date(2026, 3, 15)
+    representatives_total = 45
+    attendees = 30
+    votes_for = 25
+    votes_against = 3
+    abstentions = 2
+
+
+class LedgerEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.LedgerEntry"
+
+    resource = factory.SubFactory(FundingResourceFactory)
+    kind = "commit"
+    amount = Decimal("1000.00")

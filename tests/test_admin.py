@@ -24,7 +24,7 @@ from communities.models import (
 )
 from matchmaking.models import Conversation, MatchRun, MatchSuggestion, Message
 from orgs.models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
-from projects.models import Expert, FundingResource
+from projects.models import Expert, FundingResource, LedgerEntry, ResidentDecision
 from tests import factories as f
 
 OUR_APPS = {"accounts", "communities", "orgs", "projects", "matchmaking"}
@@ -44,6 +44,8 @@ FACTORIES = {
     ServiceOffering: f.ServiceOfferingFactory,
     FundingResource: f.FundingResourceFactory,
     Expert: f.ExpertFactory,
+    LedgerEntry: f.LedgerEntryFactory,
+    ResidentDecision: f.ResidentDecisionFactory,
     MatchRun: f.MatchRunFactory,
     MatchSuggestion: f.MatchSuggestionFactory,
     Conversation: f.ConversationFactory,

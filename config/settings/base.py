@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -246,7 +247,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "nightly-matching": {"task": "matchmaking.nightly_matching", "schedule": 24 * 60 * 60},
+    "nightly-matching": {
+        "task": "matchmaking.nightly_matching",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "yearly-community-funds": {
+        "task": "projects.yearly_community_funds",
+        "schedule": crontab(month_of_year=1, day_of_month=1, hour=0, minute=5),
+    },
 }
 
 # Relative weights of the matching score's components (matchmaking.engine.Weights).

@@ -1,19 +1,17 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSerializer
 from communities.api.fields import CategoryCodeField, RegionCodeField
-from projects.models import FundingResource
+from projects.models import FundingResource, LedgerEntry, ResidentDecision
 
 
 class ResourceSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     categories = CategoryCodeField(many=True, required=False)
-    committed = serializers.DecimalField(
-        max_digits=14, decimal_places=2, read_only=True, default="0.00"
-    )
-    available = serializers.SerializerMethodField()
+    available = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
         model = FundingResource
@@ -25,6 +23,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "year",
             "amount",
             "committed",
+            "disbursed",
             "available",
             "categories",
             "region",
@@ -33,13 +32,9 @@ class ResourceSerializer(serializers.ModelSerializer):
             "status",
             "published_at",
         ]
-        read_only_fields = ["status", "published_at"]
+        read_only_fields = ["status", "published_at", "committed", "disbursed"]
         # The model's check constraint would only report "constraint violated" for the row.
         extra_kwargs = {"amount": {"min_value": Decimal("0.01")}}
-
-    def get_available(self, obj) -> str:
-        committed = getattr(obj, "committed", None) or 0
-        return f"{obj.amount - committed:.2f}"
 
 
 class MeSerializer(UserSerializer):
@@ -53,3 +48,46 @@ class MeSerializer(UserSerializer):
         from projects.selectors import user_roles
 
         return user_roles(obj).as_api()
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.__str__", read_only=True, default=None)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "kind", "amount", "reference", "note", "at", "by"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResidentDecision
+        fields = [
+            "id",
+            "community",
+            "subject",
+            "amount",
+            "meeting_date",
+            "representatives_total",
+            "attendees",
+            "votes_for",
+            "votes_against",
+            "abstentions",
+            "minutes",
+            "valid",
+            "passed",
+            "created_at",
+        ]
+        read_only_fields = ["valid", "passed", "created_at"]
+        extra_kwargs = {"amount": {"min_value": Decimal("0.01")}}
+
+    def validate(self, attrs):
+        errors = {}
+        if attrs["attendees"] > attrs["representatives_total"]:
+            errors["attendees"] = [_("More attendees than representatives.")]
+        votes = attrs["votes_for"] + attrs.get("votes_against", 0) + attrs.get("abstentions", 0)
+        if votes > attrs["attendees"]:
+            errors["votes_for"] = [_("More votes than attendees.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
