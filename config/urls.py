@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("communities.urls")),
     path("", include("orgs.urls")),
+    path("", include("projects.urls")),
     path("", include("matchmaking.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -16,3 +16,15 @@ def can_edit_resource(user, resource: FundingResource) -> bool:
 
 def can_record_decision(user, community_id: int) -> bool:
     return is_community_staff(user, community_id)
+
+
+def can_view_decisions(user, community) -> bool:
+    """The community's own staff and the officials over it (as `decisions_visible_to`)."""
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_superuser
+            or is_community_staff(user, community.id)
+            or has_jurisdiction(user, community.region_id)
+        )
+    )
