@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator, MaxValueValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from communities.models import Community, Region, ServiceCategory
 from communities.permissions import is_community_staff
 from core import regions
 from core.errors import InsufficientFunds, InvalidTransition, NotAllowed, ValidationFailed
-from core.services import clean_and_save
+from core.services import clean_and_save, validation_failed
 
 from .choices import LedgerKind, ProviderType, ResourceStatus
 from .models import FundingResource, LedgerEntry, ResidentDecision
@@ -87,6 +89,11 @@ def resource_publish(*, actor, resource: FundingResource) -> FundingResource:
 
 def _ledger_move(resource, *, kind, amount, actor, reference, note, rule) -> LedgerEntry:
     amount = Decimal(amount)
+    try:
+        # Whole fen only, as the columns keep them: 0.004 would be stored as 0.00.
+        DecimalValidator(max_digits=None, decimal_places=2)(amount.normalize())
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={"amount": exc.messages}) from exc
     if amount <= 0:
         raise ValidationFailed(
             _("The amount must be more than zero."), fields={"amount": [_("More than zero.")]}
@@ -219,6 +226,16 @@ DECISION_FIELDS = (
     "abstentions",
     "minutes",
 )
+# PostgreSQL computes the rule in int4 (attendees × 2, the sum of the votes): counts near 2**31
+# would overflow there (a DataError, so a 500). No meeting comes anywhere near this.
+DECISION_MAX_COUNT = 1_000_000
+DECISION_COUNTS = (
+    "representatives_total",
+    "attendees",
+    "votes_for",
+    "votes_against",
+    "abstentions",
+)
 
 
 @transaction.atomic
@@ -231,6 +248,14 @@ def decision_record(*, actor, community: Community, **data) -> ResidentDecision:
         raise ValidationFailed(
             _("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(unknown)}
         )
+    too_many = {}
+    for name in DECISION_COUNTS:
+        try:
+            MaxValueValidator(DECISION_MAX_COUNT)(data.get(name, 0))
+        except ValidationError as exc:
+            too_many[name] = exc.messages
+    if too_many:
+        raise validation_failed(ValidationError(too_many))
     decision = ResidentDecision(community=community, recorded_by=actor, **data)
     clean_and_save(decision, actor=actor)
     decision.refresh_from_db(fields=["valid", "passed"])

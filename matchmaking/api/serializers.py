@@ -95,7 +95,7 @@ class OfferMatchesSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    sender = serializers.CharField(source="sender.__str__", read_only=True, default=None)
+    sender = serializers.StringRelatedField(allow_null=True, read_only=True)
 
     class Meta:
         model = Message

@@ -51,7 +51,8 @@ class MeSerializer(UserSerializer):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.__str__", read_only=True, default=None)
+    # Not CharField(source="by.__str__"): with no user that rendered None's method-wrapper.
+    by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = LedgerEntry

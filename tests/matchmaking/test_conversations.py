@@ -95,3 +95,14 @@ def test_nobody_else_can_open_a_conversation(pair, district_official):
 
     with pytest.raises(NotAllowed):
         services.conversation_open(actor=district_official, need=need, org=offering.org)
+
+
+def test_a_message_whose_sender_left_shows_no_sender(pair, staff_user, org_member):
+    need, offering = pair
+    conversation = services.conversation_open(actor=staff_user, need=need, org=offering.org)
+    leaver = f.CommunityStaffFactory(community=need.community).user
+    services.message_post(actor=leaver, conversation=conversation, body="我下月调岗了")
+    leaver.delete()
+    url = f"/api/v1/conversations/{conversation.id}/messages/"
+    [row] = token_client(org_member).get(url).json()["results"]
+    assert row["sender"] is None and row["body"] == "我下月调岗了"
