@@ -87,7 +87,7 @@ def resource_publish(*, actor, resource: FundingResource) -> FundingResource:
 # even if a caller forgot the lock. Callers (the project services) check who may move money.
 
 
-def _ledger_move(resource, *, kind, amount, actor, reference, note, rule) -> LedgerEntry:
+def _ledger_move(resource, *, kind, amount, actor, reference, note) -> LedgerEntry:
     amount = Decimal(amount)
     try:
         # Whole fen only, as the columns keep them: 0.004 would be stored as 0.00.
@@ -99,7 +99,7 @@ def _ledger_move(resource, *, kind, amount, actor, reference, note, rule) -> Led
             _("The amount must be more than zero."), fields={"amount": [_("More than zero.")]}
         )
     locked = FundingResource.objects.select_for_update().get(pk=resource.pk)
-    rule(locked, amount)
+    _RULES[kind](locked, amount)
     if kind == LedgerKind.COMMIT:
         locked.committed += amount
     elif kind == LedgerKind.RELEASE:
@@ -139,46 +139,32 @@ def _can_disburse(resource, amount) -> None:
         raise InsufficientFunds(_("Cannot pay out more than is committed and not yet paid out."))
 
 
+_RULES = {
+    LedgerKind.COMMIT: _can_commit,
+    LedgerKind.RELEASE: _can_release,
+    LedgerKind.DISBURSE: _can_disburse,
+}
+
+
 @transaction.atomic
 def ledger_commit(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
     """Reserve money for a project; refused with `insufficient_funds` beyond what is left."""
-    return _ledger_move(
-        resource,
-        kind=LedgerKind.COMMIT,
-        amount=amount,
-        actor=actor,
-        reference=reference,
-        note=note,
-        rule=_can_commit,
-    )
+    return _ledger_move(resource, kind=LedgerKind.COMMIT, amount=amount, actor=actor,
+                        reference=reference, note=note)  # fmt: skip
 
 
 @transaction.atomic
 def ledger_release(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
     """Give back committed money (a cancelled or failed project)."""
-    return _ledger_move(
-        resource,
-        kind=LedgerKind.RELEASE,
-        amount=amount,
-        actor=actor,
-        reference=reference,
-        note=note,
-        rule=_can_release,
-    )
+    return _ledger_move(resource, kind=LedgerKind.RELEASE, amount=amount, actor=actor,
+                        reference=reference, note=note)  # fmt: skip
 
 
 @transaction.atomic
 def ledger_disburse(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
     """Pay out committed money (an accepted project)."""
-    return _ledger_move(
-        resource,
-        kind=LedgerKind.DISBURSE,
-        amount=amount,
-        actor=actor,
-        reference=reference,
-        note=note,
-        rule=_can_disburse,
-    )
+    return _ledger_move(resource, kind=LedgerKind.DISBURSE, amount=amount, actor=actor,
+                        reference=reference, note=note)  # fmt: skip
 
 
 # --- community funds and residents' decisions ---------------------------------------------
