@@ -101,13 +101,15 @@ def _compute(run: MatchRun, *, on_progress=None) -> tuple[list[MatchSuggestion],
     chunks = match_chunks(run.scope_id)
     used: Counter[int] = Counter()  # proposals per offer so far: capacity is city-wide
     totals: Counter[str] = Counter()
+    offers_seen: set[int] = set()  # an offer serving several districts counts once
     suggestions: list[MatchSuggestion] = []
     for index, code in enumerate(chunks, start=1):
         needs = adapters.need_rows(needs_to_match(code))
         offers = adapters.offer_rows(offers_for_region(code), used)
         orgs = adapters.org_rows({offer.org_id for offer in offers})
         if needs and offers:
-            result = run_matching(needs, offers, orgs, weights=weights, top_k=top_k)
+            # assign_k = top_k: every proposed pair is one of the stored suggestions.
+            result = run_matching(needs, offers, orgs, weights=weights, top_k=top_k, assign_k=top_k)
             proposed = result.proposal.assigned
             used.update(proposed.values())
             offer_org = {offer.id: offer.org_id for offer in offers}
@@ -128,10 +130,11 @@ def _compute(run: MatchRun, *, on_progress=None) -> tuple[list[MatchSuggestion],
             totals["pairs_scored"] += int(result.stats.get("pairs_scored", 0))
             totals["proposed"] += len(proposed)
         totals["needs"] += len(needs)
-        totals["offers"] += len(offers)
+        offers_seen.update(offer.id for offer in offers)
         _progress(run.pk, index, len(chunks))
         if on_progress is not None:
             on_progress(index, len(chunks), code)
+    totals["offers"] = len(offers_seen)
     totals["suggestions"] = len(suggestions)
     return suggestions, dict(totals)
 

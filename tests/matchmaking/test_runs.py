@@ -309,3 +309,24 @@ def test_nightly_job_rematches_the_city_once(world, settings, django_capture_on_
     # While a run is queued, the nightly job does not pile another on.
     f.MatchRunFactory(scope=run.scope, status=RunStatus.QUEUED)
     assert nightly_matching() is None
+
+
+def test_every_proposal_is_a_stored_suggestion_and_offers_count_once(
+    tree, org, city_official, django_capture_on_commit_callbacks
+):
+    meals = f.category("elderly_meals")
+    for community in (tree.pozijie_community, tree.wangyuehu_community):
+        f.ServiceNeedFactory.create_batch(3, community=community, category=meals)
+    # One city-wide offer (counted once although it serves both districts), small ones per org.
+    f.ServiceOfferingFactory(org=org, category=meals, capacity=2, service_area=[f.CITY])
+    for _ in range(4):
+        f.ServiceOfferingFactory(category=meals, capacity=1)
+    response = start_run(
+        token_client(city_official), "430100000000", django_capture_on_commit_callbacks
+    )
+    run = MatchRun.objects.get(pk=response.json()["id"])
+    assert run.status == RunStatus.DONE, run.error
+    assert run.stats["offers"] == 5
+    assert run.stats["proposed"] == MatchSuggestion.objects.filter(proposed=True).count()
+    top_k = run.parameters["top_k"]
+    assert all(s.rank <= top_k for s in MatchSuggestion.objects.filter(proposed=True))
