@@ -6,6 +6,7 @@ PostgreSQL, a Redis-backed Celery worker and a Redis cache.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -214,7 +215,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"login": "10/min", "write": "300/min", "batch": "10/hour"},
 }
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+# Tokens expire after a week of disuse (each use pushes the expiry on) and can be revoked.
+REST_KNOX = {"TOKEN_TTL": timedelta(days=7), "AUTO_REFRESH": True}
 SPECTACULAR_SETTINGS = {
     "TITLE": "三社联动 Community Matchmaking API",
     "DESCRIPTION": "REST API v1 of the community supply–demand matchmaking platform.",

@@ -188,3 +188,22 @@ def test_a_success_resets_the_failure_count(staff_user):
     assert login(client, staff_user.username).status_code == 200
     for _ in range(4):
         assert login(client, staff_user.username, "wrong").status_code == 401
+
+
+def test_tokens_expire_and_expired_ones_are_refused(db, staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    staff_user.set_password("pw-123456")
+    staff_user.save()
+    client = APIClient()
+    data = client.post(
+        "/api/v1/auth/login/", {"username": staff_user.username, "password": "pw-123456"}
+    ).json()
+    assert data["expiry"] is not None
+    AuthToken.objects.filter(user=staff_user).update(expiry=timezone.now() - timedelta(seconds=1))
+    client.credentials(HTTP_AUTHORIZATION=f"Token {data['token']}")
+    assert client.get("/api/v1/me/").status_code == 401
