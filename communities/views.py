@@ -1,17 +1,16 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
 from core.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
 from core.views import (
-    form_error_from,
+    DomainFormView,
     platform_city_code,
     querystring_without_page,
     region_select,
@@ -97,44 +96,6 @@ class NeedDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_edit_need(self.request.user, self.object)
         return context
-
-
-class DomainFormView(LoginRequiredMixin, FormView):
-    """A form whose valid data goes to one service; its domain errors come back to the form.
-
-    Anonymous visitors are sent to sign in before anything is looked up.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.prepare(request, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def prepare(self, request, **kwargs) -> None:
-        """Look up the objects the form acts on; raise Http404 or PermissionDenied."""
-
-    def service(self, form):
-        raise NotImplementedError
-
-    def success_message(self, obj) -> str:
-        return ""
-
-    def form_valid(self, form):
-        try:
-            self.object = self.service(form)
-        except ValidationFailed as exc:
-            form_error_from(form, exc)
-            return self.form_invalid(form)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-        message = self.success_message(self.object)
-        if message:
-            messages.success(self.request, message)
-        return redirect(self.get_success_url())
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class CommunityDetailView(DetailView):

@@ -4,9 +4,16 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 from django.views.i18n import set_language as django_set_language
+
+from .errors import NotAllowed, ValidationFailed
 
 
 def querystring_without_page(request) -> str:
@@ -43,10 +50,48 @@ def form_error_from(form, exc) -> None:
     """Show a service's ValidationFailed on the form: at each named field, else at the top."""
     fields = getattr(exc, "fields", None) or {}
     placed = False
-    for name, messages in fields.items():
+    for name, texts in fields.items():
         if name in form.fields:
-            for message in messages:
+            for message in texts:
                 form.add_error(name, message)
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+class DomainFormView(LoginRequiredMixin, FormView):
+    """A form whose valid data goes to one service; its domain errors come back to the form.
+
+    Anonymous visitors are sent to sign in before anything is looked up.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.prepare(request, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, request, **kwargs) -> None:
+        """Look up the objects the form acts on; raise Http404 or PermissionDenied."""
+
+    def service(self, form):
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        return ""
+
+    def form_valid(self, form):
+        try:
+            self.object = self.service(form)
+        except ValidationFailed as exc:
+            form_error_from(form, exc)
+            return self.form_invalid(form)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        message = self.success_message(self.object)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

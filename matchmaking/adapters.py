@@ -7,12 +7,19 @@ thousands of needs and offers cost a handful of queries and little memory.
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from communities.models import ServiceNeed
 from orgs.models import ServiceOffering, SocialOrg
 
-from .engine import NeedRow, OfferRow, OrgRow
+from .engine import NeedRow, OfferRow, OrgRow, Weights
+
+
+def engine_weights() -> Weights:
+    """The score weights from settings (MATCHING_WEIGHTS)."""
+    return Weights(**getattr(settings, "MATCHING_WEIGHTS", {}))
+
 
 GRADE_LEVEL = {"": 0, "1A": 1, "2A": 2, "3A": 3, "4A": 4, "5A": 5}
 

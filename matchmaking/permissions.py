@@ -11,6 +11,11 @@ def can_run_matching(user, region_code: str) -> bool:
     return has_jurisdiction(user, region_code)
 
 
+def can_start_runs(user) -> bool:
+    """The run pages are for officials: anyone with a jurisdiction somewhere."""
+    return bool(user.is_authenticated and user.official_memberships.exists())
+
+
 def can_view_run(user, run: MatchRun) -> bool:
     return has_jurisdiction(user, run.scope_id)
 

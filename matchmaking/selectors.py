@@ -1,6 +1,6 @@
 """Reads of the matchmaking app, and the queries that feed the engine."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from communities.choices import NeedStatus, RegionLevel
 from communities.models import Region, ServiceNeed
@@ -14,7 +14,9 @@ from orgs.choices import OfferingStatus
 from orgs.models import ServiceOffering
 from orgs.selectors import member_org_ids, offerings_serving
 
-from .models import MatchRun, MatchSuggestion
+from . import adapters
+from .engine import rank_for_need, rank_for_offer
+from .models import Conversation, MatchRun, MatchSuggestion
 
 
 def needs_to_match(code: str) -> QuerySet[ServiceNeed]:
@@ -79,10 +81,6 @@ def suggestions_visible_to(user) -> QuerySet[MatchSuggestion]:
 
 def matches_for_need(need: ServiceNeed, k: int = 10):
     """Fresh ranked offers for one need: DB-side blocking, then the engine on the candidates."""
-    from . import adapters
-    from .engine import rank_for_need
-    from .services import engine_weights
-
     [row] = adapters.need_rows(ServiceNeed.objects.filter(pk=need.pk))
     offers = adapters.offer_rows(
         offers_for_region(row.region).filter(
@@ -90,30 +88,24 @@ def matches_for_need(need: ServiceNeed, k: int = 10):
         )
     )
     orgs = adapters.org_rows({offer.org_id for offer in offers})
-    return rank_for_need(row, offers, orgs, weights=engine_weights(), k=k)
+    return rank_for_need(row, offers, orgs, weights=adapters.engine_weights(), k=k)
 
 
 def matches_for_offer(offering: ServiceOffering, k: int = 10):
     """Fresh ranked public needs for one offer, inside its service area and category."""
-    from . import adapters
-    from .engine import rank_for_offer
-    from .services import engine_weights
-
     [row] = adapters.offer_rows(ServiceOffering.objects.filter(pk=offering.pk))
     needs = ServiceNeed.objects.filter(status=NeedStatus.PUBLISHED).filter(
         within_q("community__region_id", row.service_area),
         Q(category__code=row.category_root) | Q(category__parent__code=row.category_root),
     )
     orgs = adapters.org_rows([row.org_id])
-    return rank_for_offer(row, adapters.need_rows(needs), orgs, weights=engine_weights(), k=k)
+    return rank_for_offer(
+        row, adapters.need_rows(needs), orgs, weights=adapters.engine_weights(), k=k
+    )
 
 
 def conversations_visible_to(user) -> QuerySet:
     """The user's conversations, each with unread counts for both sides (one query)."""
-    from django.db.models import Count, F
-
-    from .models import Conversation
-
     if not user.is_authenticated:
         return Conversation.objects.none()
     unread_for_community = Count(

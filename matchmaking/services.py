@@ -4,7 +4,6 @@ import logging
 import time
 from collections import Counter
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,8 @@ from core.services import clean_and_save
 
 from . import adapters
 from .choices import RunStatus, SuggestionStatus
-from .engine import Weights, run_matching
-from .models import MatchRun, MatchSuggestion
+from .engine import run_matching
+from .models import Conversation, MatchRun, MatchSuggestion, Message
 from .permissions import (
     can_mark_suggestion,
     can_run_matching,
@@ -24,12 +23,9 @@ from .permissions import (
     conversation_side,
 )
 from .selectors import match_chunks, needs_to_match, offers_for_region
+from .tasks import run_match
 
 logger = logging.getLogger(__name__)
-
-
-def engine_weights() -> Weights:
-    return Weights(**getattr(settings, "MATCHING_WEIGHTS", {}))
 
 
 @transaction.atomic
@@ -52,8 +48,6 @@ def match_run_start(
         scope=scope, parameters={"top_k": top_k}, created_by=actor, status=RunStatus.QUEUED
     )
     if enqueue:
-        from .tasks import run_match
-
         transaction.on_commit(lambda: run_match.delay(run.id))
     return run
 
@@ -96,7 +90,7 @@ def match_run_execute(run_id: int, *, on_progress=None) -> MatchRun:
 
 
 def _compute(run: MatchRun, *, on_progress=None) -> tuple[list[MatchSuggestion], dict]:
-    weights = engine_weights()
+    weights = adapters.engine_weights()
     top_k = int(run.parameters.get("top_k", 10))
     chunks = match_chunks(run.scope_id)
     used: Counter[int] = Counter()  # proposals per offer so far: capacity is city-wide
@@ -202,8 +196,6 @@ def suggestion_set_status(
 @transaction.atomic
 def conversation_open(*, actor, need, org, offering=None):
     """Open (or return) the conversation of a need and an organization; parties only."""
-    from .models import Conversation
-
     probe = Conversation(need=need, org=org)
     if not can_view_conversation(actor, probe):
         raise NotAllowed(_("Only the community or the organization concerned may talk here."))
@@ -215,8 +207,6 @@ def conversation_open(*, actor, need, org, offering=None):
 
 @transaction.atomic
 def message_post(*, actor, conversation, body: str):
-    from .models import Conversation, Message
-
     side = conversation_side(actor, conversation)
     if side is None:
         raise NotAllowed(_("Only the community or the organization concerned may talk here."))
@@ -237,8 +227,6 @@ def message_post(*, actor, conversation, body: str):
 
 
 def conversation_mark_read(*, actor, conversation) -> None:
-    from .models import Conversation
-
     side = conversation_side(actor, conversation)
     if side is None:
         raise NotAllowed(_("Only the community or the organization concerned may talk here."))

@@ -20,7 +20,7 @@ from . import services
 from .choices import RunStatus, SuggestionStatus
 from .forms import MatchRunForm
 from .models import MatchSuggestion
-from .permissions import conversation_side
+from .permissions import can_start_runs, conversation_side
 from .selectors import (
     conversations_visible_to,
     matches_for_need,
@@ -142,7 +142,7 @@ class RunListView(LoginRequiredMixin, TemplateView):
     template_name = "matchmaking/run_list.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not official_region_codes(request.user):
+        if request.user.is_authenticated and not can_start_runs(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView
 
-from communities.views import DomainFormView, FilteredListView
+from communities.views import FilteredListView
 from core.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
+from core.views import DomainFormView
 
 from . import services
 from .filters import OfferingFilter, OrgFilter

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from communities.selectors import community_list, needs_visible_to
-from communities.views import DomainFormView
+from core.views import DomainFormView
 from orgs.selectors import offerings_visible_to
 
 from . import services

@@ -117,10 +117,6 @@ class StreetRegionFactory(RegionFactory):
     code = factory.Sequence(lambda n: f"430103{100 + n % 900:03d}000")
 
 
-class CommunityRegionFactory(RegionFactory):
-    pass
-
-
 def region(code: str, name: str | None = None) -> Region:
     """Get or create the region `code` and every region above it down from the city."""
     if name is None:
@@ -208,7 +204,7 @@ class CommunityFactory(DjangoModelFactory):
     class Meta:
         model = Community
 
-    region = factory.SubFactory(CommunityRegionFactory)
+    region = factory.SubFactory(RegionFactory)
     name = factory.LazyAttribute(lambda o: o.region.name)
     address = _zh("street_address")
     households = 1200

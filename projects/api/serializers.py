@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSerializer
 from communities.api.fields import CategoryCodeField, RegionCodeField
 from projects.models import FundingResource, LedgerEntry, ResidentDecision
+from projects.selectors import user_roles
 
 
 class ResourceSerializer(serializers.ModelSerializer):
@@ -45,8 +46,6 @@ class MeSerializer(UserSerializer):
         read_only_fields = fields
 
     def get_roles(self, obj) -> list[dict]:
-        from projects.selectors import user_roles
-
         return user_roles(obj).as_api()
 
 
