@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 
 from communities.models import ServiceNeed
 from orgs.models import ServiceOffering, SocialOrg
+from projects.selectors import track_records
 
 from .engine import NeedRow, OfferRow, OrgRow, Weights
 
@@ -121,13 +122,20 @@ def offer_rows(offers: QuerySet[ServiceOffering], used: dict[int, int] | None = 
 
 
 def org_rows(org_ids: Iterable[int]) -> list[OrgRow]:
-    """Org strength inputs. Acceptance scores join in once projects are accepted on the platform."""
+    """Org strength inputs, with the track record of projects completed on the platform."""
+    org_ids = list(org_ids)
+    records = track_records(org_ids)
     rows = (
-        SocialOrg.objects.filter(id__in=list(org_ids))
+        SocialOrg.objects.filter(id__in=org_ids)
         .annotate(workers_count=Count("workers"))
         .values_list("id", "grade", "workers_count")
     )
     return [
-        OrgRow(id=pk, grade=GRADE_LEVEL.get(grade, 0), certified_workers=workers)
+        OrgRow(
+            id=pk,
+            grade=GRADE_LEVEL.get(grade, 0),
+            certified_workers=workers,
+            acceptance_scores=records.get(pk, ()),
+        )
         for pk, grade, workers in rows
     ]

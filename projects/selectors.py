@@ -1,16 +1,28 @@
 """Reads of the projects app, and the roles a user holds across all apps."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 
 from communities.models import Community, Region
 from communities.selectors import official_region_codes, staff_community_ids, within_q
 from core import regions
 from orgs.models import SocialOrg
 
-from .choices import ExpertRole, ProviderType, ResourceStatus
-from .models import FundingResource
+from .choices import BidStatus, ExpertRole, ProjectStatus, ProviderType, ResourceStatus
+from .models import (
+    Assignment,
+    Bid,
+    Expert,
+    FundingResource,
+    Notification,
+    Project,
+    ProjectFunding,
+    Review,
+)
+from .permissions import can_manage_project, can_review, can_see_all_bids
 
 
 @dataclass
@@ -109,3 +121,133 @@ def decisions_visible_to(user) -> QuerySet:
     query = Q(community_id__in=staff_community_ids(user))
     query |= within_q("community__region_id", official_region_codes(user))
     return decisions.filter(query)
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.select_related(
+        "community__region", "category", "directed_org", "awarded_bid__org"
+    )
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """Published projects are public (信息公开); drafts only to their community and the officials
+    over it. Assigned experts' projects are all published, so they are covered."""
+    query = Q(published_at__isnull=False)
+    if user.is_authenticated:
+        if user.is_superuser:
+            return project_list()
+        query |= Q(community_id__in=staff_community_ids(user))
+        query |= within_q("community__region_id", official_region_codes(user))
+    return project_list().filter(query)
+
+
+def project_detail(pk: int, user) -> Project:
+    return (
+        projects_visible_to(user)
+        .prefetch_related(
+            Prefetch("funding", queryset=ProjectFunding.objects.select_related("resource")),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("user")),
+        )
+        .get(pk=pk)
+    )
+
+
+def bids_visible_to(user, project: Project) -> QuerySet[Bid]:
+    """The community, officials and assigned reviewers see every bid; an organization its own."""
+    bids = (
+        Bid.objects.filter(project=project)
+        .select_related("org", "submitted_by")
+        .prefetch_related("team")
+        .annotate(review_mean=Avg("reviews__total"), review_count=Count("reviews"))
+    )
+    if can_see_all_bids(user, project):
+        return bids
+    if not user.is_authenticated:
+        return bids.none()
+    from orgs.selectors import member_org_ids
+
+    return bids.filter(org_id__in=member_org_ids(user))
+
+
+def reviews_visible_to(user, project: Project) -> QuerySet[Review]:
+    """A reviewer sees their own scores, and another reviewer's for a bid only after scoring
+    that bid themselves (so nobody anchors on a colleague). The community and officials see
+    every review; organizations none."""
+    reviews = Review.objects.filter(project=project).select_related("bid__org", "reviewer")
+    if not user.is_authenticated:
+        return reviews.none()
+    if user.is_superuser or can_manage_project(user, project):
+        return reviews
+    if can_review(user, project):
+        mine = Review.objects.filter(project=project, reviewer=user).values("bid_id")
+        return reviews.filter(Q(reviewer=user) | Q(bid_id__in=mine))
+    return reviews.none()
+
+
+def experts_for(project: Project, role: str) -> QuerySet[Expert]:
+    """The pool an official picks from: experts of the role whose region covers the project."""
+    code = project.community.region_id
+    return (
+        Expert.objects.filter(role=role, region_id__in=[code, *regions.ancestors(code)])
+        .select_related("user")
+        .order_by("user__display_name", "id")
+    )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("project")
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def project_money(project: Project) -> dict[str, Decimal]:
+    """Committed, released, disbursed and still reserved, summed over the funding lines."""
+    zero = Decimal("0.00")
+    totals = project.funding.aggregate(
+        planned=Sum("amount"),
+        committed=Sum("committed"),
+        released=Sum("released"),
+        disbursed=Sum("disbursed"),
+    )
+    totals = {k: v or zero for k, v in totals.items()}
+    totals["outstanding"] = totals["committed"] - totals["released"] - totals["disbursed"]
+    return totals
+
+
+# How a completed project counts in an organization's track record (the matching engine's
+# "strength"): the acceptance score (0–100), blended with the supervisors' mean rating mapped
+# from 1–5 onto 0–100, weighted 70/30. A project with no visit counts its acceptance alone.
+TRACK_ACCEPTANCE_WEIGHT = 0.7
+
+
+def track_records(org_ids) -> dict[int, tuple[float, ...]]:
+    """Per organization, one 0–100 score per project it completed on the platform."""
+    rows = (
+        Project.objects.filter(
+            status=ProjectStatus.COMPLETED,
+            awarded_bid__org_id__in=list(org_ids),
+            acceptance_score__isnull=False,
+        )
+        .annotate(rating=Avg("visits__rating"))
+        .values_list("awarded_bid__org_id", "acceptance_score", "rating")
+        .order_by("awarded_bid__org_id", "id")
+    )
+    out: dict[int, list[float]] = defaultdict(list)
+    for org_id, score, rating in rows:
+        value = float(score)
+        if rating is not None:
+            supervised = (float(rating) - 1.0) / 4.0 * 100.0
+            value = TRACK_ACCEPTANCE_WEIGHT * value + (1 - TRACK_ACCEPTANCE_WEIGHT) * supervised
+        out[org_id].append(round(value, 2))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def live_bid_count(project: Project) -> int:
+    return project.bids.filter(status=BidStatus.SUBMITTED).count()

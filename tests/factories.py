@@ -477,3 +477,117 @@ class LedgerEntryFactory(DjangoModelFactory):
     resource = factory.SubFactory(FundingResourceFactory)
     kind = "commit"
     amount = Decimal("1000.00")
+
+
+# --- projects (rows as they stand; tests/projects/story.py walks them through the services) ---
+
+
+class ProjectFactory(DjangoModelFactory):
+    """A draft open-procurement project of a community, 2026, home elderly care."""
+
+    class Meta:
+        model = "projects.Project"
+
+    code = factory.Sequence(lambda n: f"XM2026{n:06d}")
+    title = factory.Sequence(lambda n: f"居家养老上门服务项目{n}")
+    description = _zh("paragraph")
+    community = factory.SubFactory(CommunityFactory)
+    category = factory.LazyFunction(lambda: category("elderly_meals"))
+    beneficiaries = 120
+    year = 2026
+    budget = Decimal("80000.00")
+    procurement = "open"
+    period_start = date(2026, 4, 1)
+    period_end = date(2026, 12, 31)
+
+
+class ProjectFundingFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.ProjectFunding"
+
+    project = factory.SubFactory(ProjectFactory)
+    resource = factory.SubFactory(FundingResourceFactory)
+    amount = factory.SelfAttribute("project.budget")
+
+
+class ProjectTransitionFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.ProjectTransition"
+
+    project = factory.SubFactory(ProjectFactory)
+    action = "publish"
+    from_status = "draft"
+    to_status = "published"
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Assignment"
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ExpertRole.REVIEWER
+
+
+class BidFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Bid"
+
+    project = factory.SubFactory(ProjectFactory)
+    org = factory.SubFactory(SocialOrgFactory)
+    amount = Decimal("75000.00")
+    proposal = _zh("paragraph")
+
+
+class ReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Review"
+
+    bid = factory.SubFactory(BidFactory)
+    project = factory.SelfAttribute("bid.project")
+    reviewer = factory.SubFactory(UserFactory)
+    capacity = 80
+    plan = 80
+    budget = 80
+    track_record = 80
+    total = Decimal("80.00")
+
+
+class SupervisionVisitFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.SupervisionVisit"
+
+    project = factory.SubFactory(ProjectFactory)
+    supervisor = factory.SubFactory(UserFactory)
+    visited_on = date(2026, 6, 1)
+    findings = _zh("paragraph")
+    rating = 4
+
+
+class ProgressReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.ProgressReport"
+
+    project = factory.SubFactory(ProjectFactory)
+    org = factory.SubFactory(SocialOrgFactory)
+    period_end = date(2026, 6, 30)
+    summary = _zh("paragraph")
+    beneficiaries_served = 60
+
+
+class AcceptanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Acceptance"
+
+    project = factory.SubFactory(ProjectFactory)
+    result = "pass"
+    score = 88
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Notification"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "assigned"
+    project = factory.SubFactory(ProjectFactory)

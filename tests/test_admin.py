@@ -24,7 +24,22 @@ from communities.models import (
 )
 from matchmaking.models import Conversation, MatchRun, MatchSuggestion, Message
 from orgs.models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
-from projects.models import Expert, FundingResource, LedgerEntry, ResidentDecision
+from projects.models import (
+    Acceptance,
+    Assignment,
+    Bid,
+    Expert,
+    FundingResource,
+    LedgerEntry,
+    Notification,
+    ProgressReport,
+    Project,
+    ProjectFunding,
+    ProjectTransition,
+    ResidentDecision,
+    Review,
+    SupervisionVisit,
+)
 from tests import factories as f
 
 OUR_APPS = {"accounts", "communities", "orgs", "projects", "matchmaking"}
@@ -50,6 +65,16 @@ FACTORIES = {
     MatchSuggestion: f.MatchSuggestionFactory,
     Conversation: f.ConversationFactory,
     Message: f.MessageFactory,
+    Project: f.ProjectFactory,
+    ProjectFunding: f.ProjectFundingFactory,
+    ProjectTransition: f.ProjectTransitionFactory,
+    Assignment: f.AssignmentFactory,
+    Bid: f.BidFactory,
+    Review: f.ReviewFactory,
+    SupervisionVisit: f.SupervisionVisitFactory,
+    ProgressReport: f.ProgressReportFactory,
+    Acceptance: f.AcceptanceFactory,
+    Notification: f.NotificationFactory,
     # Third-party models whose rows are easy to make.
     Group: lambda: Group.objects.create(name="社区工作者"),
 }

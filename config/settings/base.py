@@ -257,6 +257,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.yearly_community_funds",
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=0, minute=5),
     },
+    # Bidding closes at each project's deadline; a run every few minutes is close enough and
+    # the task is idempotent (it only touches projects still open past their deadline).
+    "close-due-bidding": {
+        "task": "projects.close_due_bidding",
+        "schedule": crontab(minute="*/5"),
+    },
+    "progress-report-reminders": {
+        "task": "projects.remind_progress_reports",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # Relative weights of the matching score's components (matchmaking.engine.Weights).
@@ -282,3 +292,13 @@ LOGGING = {
 # Region the platform serves: the root of the region tree loaded by `seed_demo`.
 PLATFORM_CITY_CODE = os.environ.get("PLATFORM_CITY_CODE", "430100000000")
 COMMUNITY_FUND_AMOUNT = "200000.00"
+
+# How a reviewer's four scores (0–100 each) weigh in a bid's total; they must sum to 1.
+PROJECT_REVIEW_WEIGHTS = {
+    "capacity": 0.30,
+    "plan": 0.35,
+    "budget": 0.20,
+    "track_record": 0.15,
+}
+# A project in progress is expected to report at least this often (days).
+PROGRESS_REPORT_INTERVAL_DAYS = 30

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.errors import InsufficientFunds
 from projects import services
 from projects.choices import ProviderType, ResourceStatus
 from projects.models import FundingResource, LedgerEntry
@@ -232,7 +233,7 @@ def test_a_new_fund_can_be_committed_at_once(tree, staff_user):
     services.community_funds_ensure(year=2027, within=tree.pozijie.code)
     fund = funds(2027).get()
     services.ledger_commit(actor=staff_user, resource=fund, amount=D("200000.00"))
-    with pytest.raises(services.InsufficientFunds):
+    with pytest.raises(InsufficientFunds):
         services.ledger_commit(actor=staff_user, resource=fund, amount=D("0.01"))
     assert_consistent(ledger_state(fund))
 

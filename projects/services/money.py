@@ -1,4 +1,4 @@
-"""Every write of the projects app."""
+"""Writes of the money: funding resources, the ledger, community funds, residents' decisions."""
 
 from collections.abc import Iterable
 from decimal import Decimal
@@ -16,9 +16,9 @@ from core import regions
 from core.errors import InsufficientFunds, InvalidTransition, NotAllowed, ValidationFailed
 from core.services import clean_and_save, validation_failed
 
-from .choices import LedgerKind, ProviderType, ResourceStatus
-from .models import FundingResource, LedgerEntry, ResidentDecision
-from .permissions import can_create_resource, can_edit_resource
+from ..choices import LedgerKind, ProviderType, ResourceStatus
+from ..models import FundingResource, LedgerEntry, ResidentDecision
+from ..permissions import can_create_resource, can_edit_resource
 
 
 @transaction.atomic
@@ -87,7 +87,7 @@ def resource_publish(*, actor, resource: FundingResource) -> FundingResource:
 # even if a caller forgot the lock. Callers (the project services) check who may move money.
 
 
-def _ledger_move(resource, *, kind, amount, actor, reference, note) -> LedgerEntry:
+def _ledger_move(resource, *, kind, amount, actor, reference, note, project=None) -> LedgerEntry:
     amount = Decimal(amount)
     try:
         # Whole fen only, as the columns keep them: 0.004 would be stored as 0.00.
@@ -111,6 +111,7 @@ def _ledger_move(resource, *, kind, amount, actor, reference, note) -> LedgerEnt
         resource=locked,
         kind=kind,
         amount=amount,
+        project=project,
         reference=reference,
         note=note,
         by=actor if actor is not None and actor.is_authenticated else None,
@@ -147,24 +148,24 @@ _RULES = {
 
 
 @transaction.atomic
-def ledger_commit(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
+def ledger_commit(*, actor, resource, amount, reference="", note="", project=None) -> LedgerEntry:
     """Reserve money for a project; refused with `insufficient_funds` beyond what is left."""
     return _ledger_move(resource, kind=LedgerKind.COMMIT, amount=amount, actor=actor,
-                        reference=reference, note=note)  # fmt: skip
+                        reference=reference, note=note, project=project)  # fmt: skip
 
 
 @transaction.atomic
-def ledger_release(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
+def ledger_release(*, actor, resource, amount, reference="", note="", project=None) -> LedgerEntry:
     """Give back committed money (a cancelled or failed project)."""
     return _ledger_move(resource, kind=LedgerKind.RELEASE, amount=amount, actor=actor,
-                        reference=reference, note=note)  # fmt: skip
+                        reference=reference, note=note, project=project)  # fmt: skip
 
 
 @transaction.atomic
-def ledger_disburse(*, actor, resource, amount, reference="", note="") -> LedgerEntry:
+def ledger_disburse(*, actor, resource, amount, reference="", note="", project=None) -> LedgerEntry:
     """Pay out committed money (an accepted project)."""
     return _ledger_move(resource, kind=LedgerKind.DISBURSE, amount=amount, actor=actor,
-                        reference=reference, note=note)  # fmt: skip
+                        reference=reference, note=note, project=project)  # fmt: skip
 
 
 # --- community funds and residents' decisions ---------------------------------------------

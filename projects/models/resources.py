@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from communities.models import Community, Region, ServiceCategory
 from core.models import TimeStampedModel
 
-from .choices import ExpertRole, LedgerKind, ProviderType, ResourceStatus
+from ..choices import ExpertRole, LedgerKind, ProviderType, ResourceStatus
 
 
 class FundingResource(TimeStampedModel):
@@ -152,6 +152,14 @@ class LedgerEntry(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=LedgerKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger",
+    )
     reference = models.CharField(
         _("reference"), max_length=60, blank=True, help_text=_("e.g. the project code")
     )

@@ -1,0 +1,32 @@
+"""Models of the projects app: the money (resources, ledger, decisions) and the projects."""
+
+from .projects import (
+    Acceptance,
+    Assignment,
+    Bid,
+    Notification,
+    ProgressReport,
+    Project,
+    ProjectFunding,
+    ProjectTransition,
+    Review,
+    SupervisionVisit,
+)
+from .resources import Expert, FundingResource, LedgerEntry, ResidentDecision
+
+__all__ = [
+    "Acceptance",
+    "Assignment",
+    "Bid",
+    "Expert",
+    "FundingResource",
+    "LedgerEntry",
+    "Notification",
+    "ProgressReport",
+    "Project",
+    "ProjectFunding",
+    "ProjectTransition",
+    "ResidentDecision",
+    "Review",
+    "SupervisionVisit",
+]
