@@ -21,7 +21,13 @@ from matchmaking.api.views import (
     SuggestionViewSet,
 )
 from orgs.api.views import OfferingViewSet, OrgViewSet
-from projects.api.views import DecisionViewSet, MeView, ResourceViewSet
+from projects.api.views import (
+    DecisionViewSet,
+    MeView,
+    NotificationViewSet,
+    ProjectViewSet,
+    ResourceViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -33,6 +39,8 @@ router.register("orgs", OrgViewSet, basename="org")
 router.register("offers", OfferingViewSet, basename="offer")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("decisions", DecisionViewSet, basename="decision")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("conversations", ConversationViewSet, basename="conversation")

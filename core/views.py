@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from django.views.i18n import set_language as django_set_language
 
-from .errors import NotAllowed, ValidationFailed
+from .errors import DomainError, NotAllowed
 
 
 def querystring_without_page(request) -> str:
@@ -47,7 +47,7 @@ def set_language(request):
 
 
 def form_error_from(form, exc) -> None:
-    """Show a service's ValidationFailed on the form: at each named field, else at the top."""
+    """Show a service's DomainError on the form: at each named field, else at the top."""
     fields = getattr(exc, "fields", None) or {}
     placed = False
     for name, texts in fields.items():
@@ -83,11 +83,13 @@ class DomainFormView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             self.object = self.service(form)
-        except ValidationFailed as exc:
-            form_error_from(form, exc)
-            return self.form_invalid(form)
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            # Bad input names its fields; a refused state change (409 in the API) has none and
+            # shows above the form.
+            form_error_from(form, exc)
+            return self.form_invalid(form)
         message = self.success_message(self.object)
         if message:
             messages.success(self.request, message)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProviderType(models.TextChoices):
@@ -36,7 +37,7 @@ class ProjectStatus(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Awaiting acceptance")
     RECTIFICATION = "rectification", _("Rectification")
     COMPLETED = "completed", _("Completed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("project status", "Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

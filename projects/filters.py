@@ -1,10 +1,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import ANY, MAX_ID, RegionWithinFilter
+from communities.filters import ANY, MAX_ID, CategoryFilter, RegionWithinFilter, text_query
 
-from .choices import ProviderType, ResourceStatus
-from .models import FundingResource, ResidentDecision
+from .choices import Procurement, ProjectStatus, ProviderType, ResourceStatus
+from .models import FundingResource, Notification, Project, ResidentDecision
 
 
 class ResourceFilter(django_filters.FilterSet):
@@ -34,4 +34,56 @@ class DecisionFilter(django_filters.FilterSet):
 
     class Meta:
         model = ResidentDecision
+        fields = []
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=lambda qs, name, value: text_query(["title", "code"], rank_field="title")(
+            qs, name, value
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=ProjectStatus.choices, label=_("Status")
+    )
+    procurement = django_filters.ChoiceFilter(
+        empty_label=ANY, choices=Procurement.choices, label=_("Procurement")
+    )
+    category = CategoryFilter()
+    community = django_filters.NumberFilter(
+        field_name="community_id", label=_("Community"), min_value=1, max_value=MAX_ID
+    )
+    within = RegionWithinFilter(region_field="community__region_id")
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
+    ordering = django_filters.OrderingFilter(
+        empty_label=ANY,
+        fields=(
+            ("published_at", "published_at"),
+            ("bid_deadline", "bid_deadline"),
+            ("budget", "budget"),
+            ("created_at", "created_at"),
+            ("id", "id"),
+        ),
+        field_labels={
+            "published_at": _("Publication date"),
+            "bid_deadline": _("Bid deadline"),
+            "budget": _("Budget"),
+            "created_at": _("Created"),
+        },
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(
+        field_name="read_at", lookup_expr="isnull", label=_("Unread only")
+    )
+
+    class Meta:
+        model = Notification
         fields = []

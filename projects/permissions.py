@@ -1,9 +1,14 @@
 """Plain predicates of the projects app: services, API, views and templates all ask these."""
 
+from dataclasses import dataclass
+
+from django.utils import timezone
+
 from communities.permissions import has_jurisdiction, is_community_staff
+from core import regions
 from orgs.permissions import is_org_member
 
-from .choices import ExpertRole, Procurement
+from .choices import BidStatus, ExpertRole, Procurement
 from .choices import ProjectStatus as S
 from .models import FundingResource, Project
 
@@ -136,3 +141,156 @@ def can_see_delivery(user, project: Project) -> bool:
             or project.assignments.filter(user=user).exists()
         )
     )
+
+
+# --- what a user may do to a project now (the API's `actions`, the page's buttons) ------------
+#
+# The names are the API's action names (POST projects/{id}/<name>/, or the sub-collection a
+# POST goes to), so the browser's buttons and a REST client read the same list.
+
+ACTIONS = (
+    "edit",
+    "publish",
+    "close-bidding",
+    "award",
+    "start",
+    "submit-final-report",
+    "accept",
+    "cancel",
+    "assign",
+    "bid",
+    "review",
+    "supervise",
+    "report-progress",
+)
+
+_CANCELLABLE = (S.DRAFT, S.PUBLISHED, S.REVIEWING, S.AWARDED, S.IN_PROGRESS, S.RECTIFICATION)
+_DELIVERY = (S.IN_PROGRESS, S.RECTIFICATION)
+_CLOSED = (S.COMPLETED, S.FAILED, S.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """A user's memberships read once (three queries), so a list can ask `project_actions`
+    for every row without a query per row. Same rules as the predicates above."""
+
+    user_id: int | None = None
+    community_ids: frozenset[int] = frozenset()
+    region_codes: tuple[str, ...] = ()
+    orgs: tuple[tuple[int, bool], ...] = ()  # (org id, verified)
+    is_superuser: bool = False
+
+    @classmethod
+    def of(cls, user) -> "Memberships":
+        if not user.is_authenticated:
+            return cls()
+        from orgs.models import SocialOrg
+
+        return cls(
+            user_id=user.pk,
+            community_ids=frozenset(
+                user.community_memberships.values_list("community_id", flat=True)
+            ),
+            region_codes=tuple(user.official_memberships.values_list("region_id", flat=True)),
+            orgs=tuple(
+                SocialOrg.objects.filter(members__user=user)
+                .order_by("id")
+                .values_list("id", "verified")
+            ),
+            is_superuser=user.is_superuser,
+        )
+
+    def official_over(self, region_code: str) -> bool:
+        return any(regions.is_within(region_code, code) for code in self.region_codes)
+
+
+@dataclass(frozen=True)
+class ProjectRoles:
+    """What one user is to one project."""
+
+    staff: bool = False  # is_project_staff
+    official: bool = False  # is_project_official
+    awarded_member: bool = False  # is_awarded_org_member
+    reviewer: bool = False  # can_review
+    supervisor: bool = False  # can_supervise
+    bid_orgs: tuple[int, ...] = ()  # orgs the user may bid for now (can_bid_as, no live bid)
+    superuser: bool = False
+
+    @property
+    def manager(self) -> bool:  # can_manage_project
+        return self.staff or self.official
+
+    @property
+    def sees_delivery(self) -> bool:  # can_see_delivery
+        assigned = self.reviewer or self.supervisor
+        return self.superuser or self.manager or self.awarded_member or assigned
+
+
+def project_roles(user, project: Project, memberships: Memberships | None = None) -> ProjectRoles:
+    """Reads `project.assignments` and `project.bids` through `.all()`, so prefetching them
+    (as the API list does) makes this free of queries."""
+    if not user.is_authenticated:
+        return ProjectRoles()
+    m = memberships if memberships is not None else Memberships.of(user)
+    roles = {a.role for a in project.assignments.all() if a.user_id == m.user_id}
+    awarded_org = project.awarded_bid.org_id if project.awarded_bid_id else None
+    member_of = dict(m.orgs)
+    bid_orgs: tuple[int, ...] = ()
+    if member_of:
+        live = {b.org_id for b in project.bids.all() if b.status == BidStatus.SUBMITTED}
+        if project.procurement == Procurement.DIRECTED:
+            eligible = [project.directed_org_id] if project.directed_org_id in member_of else []
+        else:
+            eligible = [org_id for org_id, verified in m.orgs if verified]
+        bid_orgs = tuple(org_id for org_id in eligible if org_id not in live)
+    return ProjectRoles(
+        staff=project.community_id in m.community_ids,
+        official=m.official_over(project.community.region_id),
+        awarded_member=awarded_org is not None and awarded_org in member_of,
+        reviewer=ExpertRole.REVIEWER in roles,
+        supervisor=ExpertRole.SUPERVISOR in roles,
+        bid_orgs=bid_orgs,
+        superuser=m.is_superuser,
+    )
+
+
+def _closable(project: Project, bidding: bool) -> bool:
+    """Past the deadline, or (directed procurement) as soon as the named organization bid."""
+    if not bidding:
+        return True
+    return project.procurement == Procurement.DIRECTED and any(
+        b.org_id == project.directed_org_id and b.status == BidStatus.SUBMITTED
+        for b in project.bids.all()
+    )
+
+
+def project_actions(user, project: Project, memberships: Memberships | None = None) -> list[str]:
+    """The actions `user` may take on `project` now, in the order of ACTIONS.
+
+    Decided from the predicates' rules, the status and the project's own deadline. Guards that
+    depend on other rows (reviews present, a supervision visit recorded, funds available) are
+    left to the services, which refuse with a 409 that says why.
+    """
+    if not user.is_authenticated:
+        return []
+    r = project_roles(user, project, memberships)
+    status = project.status
+    deadline = project.bid_deadline
+    bidding = status == S.PUBLISHED and deadline is not None and timezone.now() < deadline
+    allowed = {
+        "edit": r.staff and status == S.DRAFT,
+        "publish": r.manager and status == S.DRAFT,
+        "close-bidding": r.manager and status == S.PUBLISHED and _closable(project, bidding),
+        "award": r.manager and status == S.REVIEWING,
+        "start": (r.awarded_member or r.staff) and status == S.AWARDED,
+        "submit-final-report": r.awarded_member and status in _DELIVERY,
+        "accept": r.official and status == S.ACCEPTANCE,
+        "cancel": status in _CANCELLABLE
+        and (r.official or (r.staff and status in (S.DRAFT, S.PUBLISHED, S.REVIEWING, S.AWARDED))),
+        "assign": r.official and status not in _CLOSED,
+        "bid": bidding and bool(r.bid_orgs),
+        "review": r.reviewer and status == S.REVIEWING,
+        "supervise": r.supervisor and status in (*_DELIVERY, S.ACCEPTANCE),
+        "report-progress": r.awarded_member and status in _DELIVERY,
+    }
+    return [name for name in ACTIONS if allowed[name]]

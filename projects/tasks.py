@@ -42,6 +42,6 @@ def remind_progress_reports() -> int:
     """Beat, daily: tell organizations whose running project has not reported for the interval.
 
     Idempotent: nobody is reminded twice within one interval."""
-    from .services.lifecycle import remind_progress_reports as remind
+    from .services import remind_progress_reports as remind
 
     return remind()

@@ -205,6 +205,10 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # `login` guards token issue (django-axes also locks a username+IP after 5 failures);
@@ -302,3 +306,9 @@ PROJECT_REVIEW_WEIGHTS = {
 }
 # A project in progress is expected to report at least this often (days).
 PROGRESS_REPORT_INTERVAL_DAYS = 30
+# A final report waiting this many days for the acceptance check is overdue (dashboard).
+ACCEPTANCE_DUE_DAYS = 14
+# How long a computed dashboard may be served from the cache (seconds). Writes through the
+# ORM invalidate it at once (matchmaking.dashboard.data_version); this bounds the age of the
+# clock-dependent overdue lists and of writes that bypass save() (a queryset .update()).
+DASHBOARD_CACHE_SECONDS = 10 * 60

@@ -30,12 +30,18 @@ class Scale:
     communities_per_street: tuple[int, int]
     orgs: int
     workers: int
+    # Projects walk through the services at ~0.1 s apiece, so the city gets what keeps the
+    # seed around 15 s; `seed_demo --projects N` asks for more.
+    projects: int  # of the seed year across the city, beside the named community's
+    track_record_projects: int  # completed in the year before
 
 
 SCALES = {
-    "small": Scale("small", ("430103", "430121"), 3, (3, 3), orgs=30, workers=40),
-    "city": Scale("city", None, None, (3, 9), orgs=5000, workers=4000),
-}
+    "small": Scale("small", ("430103", "430121"), 3, (3, 3), orgs=30, workers=40,
+                   projects=4, track_record_projects=2),
+    "city": Scale("city", None, None, (3, 9), orgs=5000, workers=4000,
+                  projects=60, track_record_projects=10),
+}  # fmt: skip
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.apps import apps
 from django.db import transaction
@@ -15,6 +16,7 @@ from .logins import seed_logins
 from .needs import seed_needs
 from .offerings import seed_offerings
 from .organizations import seed_orgs
+from .projects import seed_projects
 
 # Every model the seed writes to, with M2M tables and field history: the report counts these
 # and the tests check that a second run leaves every count unchanged.
@@ -34,6 +36,19 @@ SEEDED_MODELS = (
     "projects.FundingResource",
     "projects.HistoricalFundingResource",
     "projects.Expert",
+    "projects.ResidentDecision",
+    "projects.Project",
+    "projects.HistoricalProject",
+    "projects.ProjectFunding",
+    "projects.ProjectTransition",
+    "projects.LedgerEntry",
+    "projects.Assignment",
+    "projects.Bid",
+    "projects.Review",
+    "projects.SupervisionVisit",
+    "projects.ProgressReport",
+    "projects.Acceptance",
+    "projects.Notification",
     "accounts.User",
 )
 
@@ -52,14 +67,22 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in seeded_models()}
 
 
-def seed_demo(*, scale: str, year: int, log: Callable[[str], None] = print):
+def seed_demo(
+    *, scale: str, year: int, projects: int | None = None, log: Callable[[str], None] = print
+):
     """Seed Changsha's demo data for `year`; return the demo logins table rows.
+
+    `projects` overrides the scale's number of city-wide projects of the year (an eighth as
+    many completed ones of the year before come with them).
 
     Deterministic (seeded streams per stage) and idempotent (natural keys), see the package
     docstring. Everything happens in one transaction: a failure leaves the database as it was.
     """
     started = time.perf_counter()
-    ctx = SeedContext(scale=SCALES[scale], year=year, log=log)
+    chosen = SCALES[scale]
+    if projects is not None:
+        chosen = replace(chosen, projects=projects, track_record_projects=projects // 8)
+    ctx = SeedContext(scale=chosen, year=year, log=log)
     before = row_counts()
     with transaction.atomic():
         categories = list(ServiceCategory.objects.all())
@@ -73,6 +96,7 @@ def seed_demo(*, scale: str, year: int, log: Callable[[str], None] = print):
         seed_needs(ctx)
         seed_funding(ctx)
         logins = seed_logins(ctx)
+        seed_projects(ctx)
     after = row_counts()
     log("rows per model (total, +added by this run):")
     for label, count in after.items():

@@ -115,6 +115,20 @@ class Project(TimeStampedModel):
     )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     demonstration = models.BooleanField(_("demonstration project"), default=False)
+    # Set by projects.services.demonstration; cleared when the designation is withdrawn (the
+    # ProjectTransition log and the field history keep what it was).
+    demonstration_citation = models.TextField(_("demonstration citation"), blank=True)
+    demonstration_at = models.DateTimeField(
+        _("designated a demonstration at"), null=True, blank=True
+    )
+    demonstration_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("designated a demonstration by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -1,23 +1,27 @@
 """Every write of the projects app (DESIGN.md: services are the only writers)."""
 
+from .delivery import (
+    progress_report_submit,
+    project_accept,
+    project_cancel,
+    project_start,
+    project_submit_final_report,
+    remind_progress_reports,
+    supervision_record,
+)
+from .demonstration import project_designate_demonstration, project_withdraw_demonstration
 from .lifecycle import (
     bid_rankings,
     bid_submit,
     bid_withdraw,
-    progress_report_submit,
-    project_accept,
     project_assign,
     project_award,
-    project_cancel,
     project_close_bidding,
     project_create,
     project_publish,
-    project_start,
-    project_submit_final_report,
     project_update,
     review_submit,
     review_total,
-    supervision_record,
 )
 from .money import (
     DECISION_FIELDS,
@@ -49,10 +53,13 @@ __all__ = [
     "project_cancel",
     "project_close_bidding",
     "project_create",
+    "project_designate_demonstration",
     "project_publish",
     "project_start",
     "project_submit_final_report",
     "project_update",
+    "project_withdraw_demonstration",
+    "remind_progress_reports",
     "resource_create",
     "resource_publish",
     "review_submit",

@@ -33,34 +33,26 @@ from ..choices import (
     ResourceStatus,
 )
 from ..models import (
-    Acceptance,
     Assignment,
     Bid,
     Expert,
     FundingResource,
-    ProgressReport,
     Project,
     ProjectFunding,
     ProjectTransition,
     ResidentDecision,
     Review,
-    SupervisionVisit,
 )
 from ..permissions import (
-    can_accept_project,
     can_assign_experts,
     can_bid_as,
-    can_cancel_project,
     can_create_project,
     can_edit_project,
     can_manage_project,
-    can_report_progress,
     can_review,
-    can_start_project,
-    can_supervise,
 )
 from . import notify
-from .money import ledger_commit, ledger_disburse, ledger_release
+from .money import ledger_commit, ledger_release
 
 S = ProjectStatus
 ZERO = Decimal("0.00")
@@ -91,6 +83,7 @@ def _lock(project: Project) -> Project:
 def _move(project: Project, action: str, *, actor, note: str = "") -> ProjectTransition:
     """Apply one transition of the table to a locked project and log it."""
     before = project.status
+    project._history_user = _user(actor)  # django-simple-history: who made this version
     try:
         getattr(project, action)()
     except TransitionNotAllowed as exc:
@@ -130,6 +123,14 @@ def _refresh(target: Project, locked: Project) -> Project:
     for field in locked._meta.concrete_fields:
         setattr(target, field.attname, getattr(locked, field.attname))
     return locked
+
+
+def _lock_resources(lines) -> None:
+    """Lock the lines' resources in one order (by id) before moving their money: two projects
+    listing the same resources in opposite orders would otherwise each hold one row and wait
+    for the other (a deadlock on PostgreSQL). The ledger's own per-row locks then re-enter."""
+    ids = sorted({line.resource_id for line in lines})
+    list(FundingResource.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
 def _text(value, field: str, message: str) -> str:
@@ -329,12 +330,14 @@ def _check_decision(project: Project, lines) -> None:
     fund_total = sum((li.amount for li in lines if _is_fund(li.resource)), ZERO)
     if not fund_total:
         return
-    decision: ResidentDecision | None = project.decision
-    if decision is None:
+    if project.decision_id is None:
         raise InvalidTransition(
             _("The community benefit fund pays only after a residents' decision."),
             code="decision_required",
         )
+    # Locked, so projects publishing at once under one decision queue here and each counts
+    # what the ones before it took (otherwise all could pass the check together).
+    decision = ResidentDecision.objects.select_for_update().get(pk=project.decision_id)
     if decision.community_id != project.community_id:
         raise InvalidTransition(
             _("The decision was taken by another community."), code="decision_required"
@@ -392,6 +395,7 @@ def project_publish(*, actor, project: Project, bid_deadline: datetime) -> Proje
             code="funding_incomplete",
         )
     _check_decision(locked, lines)
+    _lock_resources(lines)
     for line in lines:
         ledger_commit(
             actor=actor,
@@ -485,7 +489,9 @@ def bid_withdraw(*, actor, bid: Bid) -> Bid:
 def _release_all(project: Project, *, actor, note: str) -> Decimal:
     """Give back everything still reserved for the project."""
     released = ZERO
-    for line in project.funding.select_related("resource"):
+    lines = list(project.funding.select_related("resource"))
+    _lock_resources(lines)
+    for line in lines:
         outstanding = line.outstanding
         if outstanding > 0:
             ledger_release(
@@ -530,6 +536,8 @@ def project_close_bidding(*, actor, project: Project) -> Project:
         locked.save()
         notify.community_staff(locked, NotificationKind.DEADLINE_PASSED)
         notify.assigned(locked, ExpertRole.REVIEWER, NotificationKind.DEADLINE_PASSED)
+        for org_id in set(live.values_list("org_id", flat=True)):
+            notify.org_members(org_id, NotificationKind.DEADLINE_PASSED, locked)
     else:
         _move(locked, "fail_bidding", actor=actor, note=_("No valid bid by the deadline."))
         locked.closed_at = timezone.now()
@@ -655,7 +663,9 @@ def project_award(*, actor, project: Project, bid: Bid, reason: str = "") -> Pro
 def _release_excess(project: Project, *, actor) -> None:
     """The contract is below the budget: give the difference back, last line first."""
     excess = project.budget - project.contract_amount
-    for line in project.funding.select_related("resource").order_by("-id"):
+    lines = list(project.funding.select_related("resource").order_by("-id"))
+    _lock_resources(lines)
+    for line in lines:
         if excess <= 0:
             break
         amount = min(excess, line.outstanding)
@@ -709,190 +719,3 @@ def project_assign(
     if errors:
         raise ValidationFailed("; ".join(m for v in errors.values() for m in v), fields=errors)
     return _refresh(project, locked)
-
-
-# --- delivery -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def project_start(*, actor, project: Project) -> Project:
-    _require(
-        can_start_project(actor, project),
-        _("Only the awarded organization or the community may start the project."),
-    )
-    locked = _lock(project)
-    _move(locked, "start", actor=actor)
-    locked.started_at = timezone.now()
-    locked.save()
-    if locked.awarded_bid_id:
-        notify.org_members(locked.awarded_bid.org_id, NotificationKind.REPORT_DUE, locked)
-    return _refresh(project, locked)
-
-
-DELIVERY = (S.IN_PROGRESS, S.RECTIFICATION)
-
-
-@transaction.atomic
-def progress_report_submit(
-    *, actor, project: Project, period_end, summary: str, beneficiaries_served: int
-) -> ProgressReport:
-    _require(can_report_progress(actor, project), _("Only the awarded organization reports."))
-    locked = _lock(project)
-    if locked.status not in DELIVERY:
-        raise InvalidTransition(_("Progress is reported while the service is running."))
-    report = ProgressReport(
-        project=locked,
-        org_id=locked.awarded_bid.org_id,
-        period_end=period_end,
-        summary=_text(summary, "summary", _("Summarise what was done.")),
-        beneficiaries_served=beneficiaries_served,
-        submitted_by=actor,
-    )
-    return clean_and_save(report, actor=actor)
-
-
-@transaction.atomic
-def supervision_record(
-    *, actor, project: Project, visited_on, findings: str, rating: int
-) -> SupervisionVisit:
-    _require(can_supervise(actor, project), _("Only supervisors assigned to the project visit."))
-    locked = _lock(project)
-    if locked.status not in (*DELIVERY, S.ACCEPTANCE):
-        raise InvalidTransition(_("Supervision visits are recorded while the service runs."))
-    if visited_on > timezone.localdate():
-        raise ValidationFailed(
-            _("A visit cannot be in the future."),
-            fields={"visited_on": [_("Choose today or an earlier day.")]},
-        )
-    visit = SupervisionVisit(
-        project=locked,
-        supervisor=actor,
-        visited_on=visited_on,
-        findings=_text(findings, "findings", _("Write down what you found.")),
-        rating=rating,
-    )
-    return clean_and_save(visit, actor=actor)
-
-
-@transaction.atomic
-def project_submit_final_report(*, actor, project: Project, report: str) -> Project:
-    _require(
-        can_report_progress(actor, project), _("Only the awarded organization files the report.")
-    )
-    locked = _lock(project)
-    report = _text(report, "report", _("The final report is empty."))
-    _move(locked, "submit_final_report", actor=actor)
-    locked.final_report = report
-    locked.final_report_at = timezone.now()
-    locked.save()
-    notify.officials(locked, NotificationKind.ACCEPTANCE_DUE)
-    return _refresh(project, locked)
-
-
-@transaction.atomic
-def project_accept(
-    *, actor, project: Project, result: str, score: int, comments: str = ""
-) -> Project:
-    """Officials check the delivered service. A pass pays the contract out of the ledger; a
-    first failure sends it to rectification, a second one fails it and releases the money."""
-    _require(
-        can_accept_project(actor, project),
-        _("Only officials over the project's community accept it."),
-    )
-    locked = _lock(project)
-    _ensure(locked, "accept_pass")
-    if not locked.final_report:
-        raise InvalidTransition(_("There is no final report yet."), code="final_report_missing")
-    if not locked.visits.exists():
-        raise InvalidTransition(
-            _("No supervision visit has been recorded: a supervisor must visit first."),
-            code="supervision_missing",
-        )
-    if result not in ("pass", "fail"):
-        raise ValidationFailed(
-            _("The result is pass or fail."), fields={"result": [_("pass or fail")]}
-        )
-    acceptance = Acceptance(project=locked, result=result, score=score, comments=comments, by=actor)
-    clean_and_save(acceptance, actor=actor)
-    note = f"{acceptance.get_result_display()} {score}"
-    if result == "pass":
-        _move(locked, "accept_pass", actor=actor, note=note)
-        locked.acceptance_score = score
-        locked.closed_at = timezone.now()
-        locked.save()
-        for line in locked.funding.select_related("resource"):
-            if line.outstanding > 0:
-                amount = line.outstanding
-                ledger_disburse(
-                    actor=actor,
-                    resource=line.resource,
-                    amount=amount,
-                    reference=locked.code,
-                    project=locked,
-                )
-                line.disbursed += amount
-                line.save(update_fields=["disbursed"])
-    elif not locked.rectified:
-        _move(locked, "accept_fail", actor=actor, note=note)
-        locked.rectified = True
-        locked.save()
-    else:
-        _move(locked, "accept_fail_final", actor=actor, note=note)
-        locked.acceptance_score = score
-        locked.closed_at = timezone.now()
-        locked.save()
-        _release_all(locked, actor=actor, note=_("failed acceptance"))
-    notify.org_members(locked.awarded_bid.org_id, NotificationKind.ACCEPTED, locked)
-    return _refresh(project, locked)
-
-
-@transaction.atomic
-def project_cancel(*, actor, project: Project, reason: str) -> Project:
-    """Stop the project with a reason; what is still reserved goes back to the resources."""
-    _require(can_cancel_project(actor, project), _("You may not cancel this project."))
-    reason = _text(reason, "reason", _("Say why the project is cancelled."))
-    locked = _lock(project)
-    _move(locked, "cancel", actor=actor, note=reason)
-    locked.cancel_reason = reason
-    locked.closed_at = timezone.now()
-    locked.save()
-    _release_all(locked, actor=actor, note=_("cancelled"))
-    org_ids = set(locked.bids.exclude(status=BidStatus.WITHDRAWN).values_list("org_id", flat=True))
-    for org_id in org_ids:
-        notify.org_members(org_id, NotificationKind.CANCELLED, locked)
-    return _refresh(project, locked)
-
-
-def remind_progress_reports(*, now: datetime | None = None) -> int:
-    """Remind the awarded organizations of running projects that have not reported within
-    settings.PROGRESS_REPORT_INTERVAL_DAYS (counted from the start or the last report).
-    Nobody is reminded twice within one interval, so the beat may run it as often as it likes.
-    """
-    from datetime import timedelta
-
-    from django.db.models import Max
-    from django.db.models.functions import Coalesce, Greatest
-
-    from ..models import Notification
-
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.PROGRESS_REPORT_INTERVAL_DAYS)
-    reminded = Notification.objects.filter(
-        kind=NotificationKind.REPORT_DUE, created_at__gt=cutoff
-    ).values("project_id")
-    due = (
-        Project.objects.filter(status__in=DELIVERY)
-        .annotate(
-            last=Greatest("started_at", Coalesce(Max("progress_reports__created_at"), "started_at"))
-        )
-        .filter(last__lte=cutoff)
-        .exclude(pk__in=reminded)
-        .select_related("awarded_bid", "community")
-    )
-    sent = 0
-    for project in due:
-        with transaction.atomic():
-            sent += notify.org_members(
-                project.awarded_bid.org_id, NotificationKind.REPORT_DUE, project
-            )
-    return sent

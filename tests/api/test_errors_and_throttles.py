@@ -1,5 +1,7 @@
 """Error bodies outside the viewsets, moves that PATCH refuses, and the write throttle."""
 
+import json
+
 import pytest
 from django.test import override_settings
 from rest_framework.settings import api_settings
@@ -57,3 +59,19 @@ def test_server_errors_under_the_api_use_the_error_body(api, monkeypatch):
     response = client.get("/api/v1/regions/")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
+
+
+def test_a_lone_surrogate_echoed_in_an_error_is_escaped_not_a_500(api, district_official):
+    """DRF's invalid-choice message repeats the input; UTF-8 cannot encode "\\ud800"."""
+    body = {"name": "x", "provider_type": "\ud800", "provider_name": "y", "year": 2026,
+            "amount": "10.00", "region": "430103000000"}  # fmt: skip
+    response = api(district_official).post(
+        "/api/v1/resources/", json.dumps(body), content_type="application/json"
+    )
+    assert_error(response, 400, field="provider_type")
+    assert b"\\ud800" in response.content
+
+
+def test_api_json_is_utf8_not_escaped(api, tree):
+    response = api().get("/api/v1/regions/430103000000/")
+    assert "天心区".encode() in response.content

@@ -193,8 +193,9 @@ def _needs(n, tree):
         )
 
 
-ORG_LIST_QUERIES = 7  # session, user, memberships, the page and its count
-COMMUNITY_PAGE_QUERIES = 9
+# session, user, memberships, the page and its count, and the header's unread notifications
+ORG_LIST_QUERIES = 8
+COMMUNITY_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("role", ["anonymous", "official_in", "member_a"])

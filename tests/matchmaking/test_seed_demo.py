@@ -1,23 +1,48 @@
 """`manage.py seed_demo` and the region loader it builds on."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Sum
 from django.test import RequestFactory
+from django.utils import timezone
 
 from communities.choices import NeedStatus, RegionLevel
 from communities.models import Community, CommunityStaff, Official, Region, ServiceNeed
-from communities.services import regions_load_city
+from matchmaking.demo.organizations import XINGCHEN
 from orgs import uscc
 from orgs.choices import OfferingStatus, OrgType
 from orgs.models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
-from projects.choices import ExpertRole, ProviderType
-from projects.models import Expert, FundingResource
+from projects.choices import (
+    LIVE_STATES,
+    BidStatus,
+    ExpertRole,
+    NotificationKind,
+    Procurement,
+    ProjectStatus,
+    ProviderType,
+)
+from projects.models import (
+    Acceptance,
+    Assignment,
+    Bid,
+    Expert,
+    FundingResource,
+    Notification,
+    Project,
+    ProjectFunding,
+    ResidentDecision,
+    Review,
+    SupervisionVisit,
+)
+from projects.selectors import track_records
 
 YEAR = 2026
 PASSWORD = "changsha2026"
@@ -57,9 +82,22 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The small seed, run once for this module and rolled back after it.
+
+    Each test runs in a savepoint inside this transaction (pytest-django's `db`), so what a
+    test changes is undone before the next one. Tests that need an empty database live in
+    test_seed_demo_fresh.py.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    return seed()
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def all_row_counts() -> dict[str, int]:
@@ -68,26 +106,6 @@ def all_row_counts() -> dict[str, int]:
 
 
 # --- regions ------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_regions_load_city_is_idempotent_and_restores_official_names():
-    assert regions_load_city() == 1 + 9 + 170
-    Region.objects.filter(code="430103004000").update(name="改名街道")
-
-    assert regions_load_city(city_code="430100000000") == 0
-    assert Region.objects.count() == 180
-    assert Region.objects.get(code="430103004000").name == "城南路街道"
-    city = Region.objects.get(code="430100000000")
-    assert (city.name, city.level, city.parent_id) == ("长沙市", RegionLevel.CITY, None)
-    street = Region.objects.get(code="430121004000")
-    assert (street.level, street.parent_id) == (RegionLevel.STREET, "430121000000")
-
-
-@pytest.mark.django_db
-def test_regions_load_city_rejects_a_code_that_is_not_a_city():
-    with pytest.raises(ValueError, match="prefecture-city"):
-        regions_load_city(city_code="430103000000")
 
 
 def test_changsha_districts_and_tianxin_streets_are_the_official_ones(seeded):
@@ -156,7 +174,9 @@ def test_every_community_has_exactly_one_benefit_fund_for_the_year(seeded):
         assert fund.amount == Decimal("200000.00")
         assert fund.region_id == community.region_id
         assert fund.name == f"{community.name}{YEAR}年惠民项目资金"
-    others = FundingResource.objects.exclude(provider_type=ProviderType.COMMUNITY_FUND)
+    others = FundingResource.objects.filter(year=YEAR).exclude(
+        provider_type=ProviderType.COMMUNITY_FUND
+    )
     assert others.get(provider_name="长沙市慈善会").amount == Decimal("2500000.00")
     assert others.filter(provider_type=ProviderType.GOVERNMENT).count() == 1 + 9
     enterprise = others.filter(provider_type=ProviderType.ENTERPRISE)
@@ -270,26 +290,177 @@ def test_a_second_run_adds_nothing_and_keeps_what_users_changed(seeded):
     assert user.check_password("a-new-secret-2026")
 
 
-@pytest.mark.django_db
-def test_two_runs_on_an_empty_database_produce_the_same_data():
-    def snapshot() -> dict:
-        return {
-            "communities": sorted(Community.objects.values_list("region_id", "name", "residents")),
-            "orgs": sorted(SocialOrg.objects.values_list("uscc", "name", "contact_phone")),
-            "workers": sorted(SocialWorker.objects.values_list("certificate_no", "name")),
-            "needs": sorted(
-                ServiceNeed.objects.values_list("community__region_id", "title", "budget")
-            ),
-            "offerings": sorted(
-                ServiceOffering.objects.values_list("org__uscc", "title", "price_min")
-            ),
-        }
+# --- projects -----------------------------------------------------------------------------
 
-    snapshots = []
-    for _ in range(2):
-        with transaction.atomic():
-            seed()
-            snapshots.append(snapshot())
-            transaction.set_rollback(True)
-    assert snapshots[0] == snapshots[1]
-    assert len(snapshots[0]["needs"]) > 0
+S = ProjectStatus
+MULIAN = "木莲社区"
+
+
+def mulian(year: int = YEAR):
+    return Project.objects.filter(community__name=MULIAN, year=year)
+
+
+def one(status: str) -> Project:
+    """木莲社区's open-procurement project in `status`."""
+    return mulian().get(status=status, procurement=Procurement.OPEN)
+
+
+def test_the_named_community_has_a_project_in_every_state(seeded):
+    assert set(mulian().values_list("status", flat=True)) == set(S.values)
+    directed = mulian().get(procurement=Procurement.DIRECTED)
+    assert directed.directed_org.name == "天心区暮云小蜜蜂志愿者协会"
+    assert directed.need.category.code == "party_units"
+    assert directed.status == S.IN_PROGRESS
+    assert directed.awarded_bid.org_id == directed.directed_org_id
+    assert directed.award_reason  # awarded without reviews, on a written reason
+    assert set(mulian(YEAR - 1).values_list("status", flat=True)) == {S.COMPLETED}
+    assert "small" in seeded  # the command reported what it did
+    assert f"{MULIAN} {YEAR}:" in seeded
+
+
+def test_each_state_has_what_its_page_shows(seeded):
+    now = timezone.now()
+    published = one(S.PUBLISHED)
+    assert published.bid_deadline > now
+    assert published.bids.filter(org__name=XINGCHEN, status=BidStatus.SUBMITTED).exists()
+    assert published.bids.count() >= 2
+
+    reviewing = one(S.REVIEWING)
+    assert reviewing.bid_deadline < now
+    reviewer = reviewing.assignments.get(user__username="reviewer_demo", role=ExpertRole.REVIEWER)
+    scored = Review.objects.filter(project=reviewing, reviewer=reviewer.user).count()
+    assert 0 < scored < reviewing.bids.count()  # some reviews still to do
+
+    awarded = one(S.AWARDED)
+    assert awarded.awarded_bid.org.name == XINGCHEN
+    assert awarded.contract_amount <= awarded.budget
+
+    running = one(S.IN_PROGRESS)
+    assert running.awarded_bid.org.name == XINGCHEN
+    assert running.assignments.filter(user__username="supervisor_demo").exists()
+    assert running.progress_reports.count() >= 2
+    assert running.visits.filter(supervisor__username="supervisor_demo").exists()
+
+    waiting = one(S.ACCEPTANCE)
+    assert waiting.final_report
+    assert waiting.visits.exists()
+
+    rectifying = one(S.RECTIFICATION)
+    assert rectifying.rectified
+    assert rectifying.acceptances.get().result == "fail"
+
+    for done in mulian().filter(status=S.COMPLETED):
+        assert 0 < done.acceptance_score <= 100
+        assert done.visits.exists()
+        assert done.acceptances.get().result == "pass"
+
+    failed = one(S.FAILED)
+    assert not failed.bids.exists()
+    cancelled = one(S.CANCELLED)
+    assert cancelled.cancel_reason
+    for closed in (failed, cancelled):
+        assert all(line.outstanding == 0 for line in closed.funding.all())
+        assert closed.funding.filter(released__gt=0).exists()
+
+
+def test_every_demo_login_has_projects_of_its_own(seeded):
+    staff = CommunityStaff.objects.get(user__username="staff_mulian")
+    assert staff.community.projects.count() >= len(S.values)
+
+    xingchen = Bid.objects.filter(org__name=XINGCHEN)
+    assert {S.PUBLISHED, S.REVIEWING, S.AWARDED, S.IN_PROGRESS, S.ACCEPTANCE, S.COMPLETED} <= set(
+        xingchen.values_list("project__status", flat=True)
+    )
+    assert xingchen.filter(submitted_by__username="org_xingchen").count() == xingchen.count()
+
+    tianxin = Project.objects.filter(community__region__code__startswith="430103")
+    assert tianxin.filter(status=S.ACCEPTANCE).exists()
+    assert Acceptance.objects.filter(by__username="official_tianxin").exists()
+    assert Acceptance.objects.filter(by__username="official_city").exists()
+
+    reviews = Review.objects.filter(reviewer__username="reviewer_demo")
+    assert reviews.filter(project__status=S.COMPLETED).exists()
+    assert Assignment.objects.filter(user__username="reviewer_demo", project__status=S.REVIEWING)
+    assert SupervisionVisit.objects.filter(supervisor__username="supervisor_demo").count() >= 3
+
+    for username, kind in (
+        ("staff_mulian", NotificationKind.BID_RECEIVED),
+        ("official_tianxin", NotificationKind.ACCEPTANCE_DUE),
+        ("org_xingchen", NotificationKind.AWARDED),
+    ):
+        unread = Notification.objects.filter(user__username=username, read_at__isnull=True)
+        assert unread.filter(kind=kind).exists(), username
+    # What happened months ago has been read.
+    old = Notification.objects.filter(created_at__lt=timezone.now() - timedelta(days=60))
+    assert old.exists()
+    assert not old.filter(read_at__isnull=True).exists()
+
+
+def test_the_community_fund_pays_only_after_a_passed_decision(seeded):
+    fund_lines = ProjectFunding.objects.filter(resource__provider_type=ProviderType.COMMUNITY_FUND)
+    assert fund_lines.exclude(project__status=S.DRAFT).exists()
+    for line in fund_lines.select_related("project__decision"):
+        decision = line.project.decision
+        assert decision is not None and decision.passed
+        assert decision.community_id == line.project.community_id == line.resource.community_id
+    for decision in ResidentDecision.objects.filter(passed=True):
+        spent = fund_lines.filter(
+            project__decision=decision, project__status__in=(*LIVE_STATES, S.COMPLETED)
+        ).aggregate(total=Sum("amount"))["total"]
+        assert spent <= decision.amount
+    rejected = ResidentDecision.objects.get(community__name=MULIAN, passed=False)
+    assert not rejected.projects.exists()
+    paid_by = set(
+        ProjectFunding.objects.values_list("resource__provider_type", flat=True).distinct()
+    )
+    assert {ProviderType.GOVERNMENT, ProviderType.CHARITY, ProviderType.COMMUNITY_FUND} <= paid_by
+
+
+def test_the_ledger_adds_up(seeded):
+    for resource in FundingResource.objects.filter(ledger__isnull=False).distinct():
+        sums = dict(
+            resource.ledger.values("kind").annotate(s=Sum("amount")).values_list("kind", "s")
+        )
+        zero = Decimal(0)
+        commits = sums.get("commit", zero)
+        assert resource.committed == commits - sums.get("release", zero)
+        assert resource.disbursed == sums.get("disburse", zero)
+        assert 0 <= resource.disbursed <= resource.committed <= resource.amount
+    for line in ProjectFunding.objects.select_related("project"):
+        project = line.project
+        if project.status == S.DRAFT:
+            assert line.committed == 0
+        else:
+            assert line.committed == line.amount
+        if project.status in (S.FAILED, S.CANCELLED):
+            assert line.outstanding == 0
+    for project in Project.objects.filter(status=S.COMPLETED):
+        paid = project.funding.aggregate(total=Sum("disbursed"))["total"]
+        assert paid == project.contract_amount
+
+
+def test_each_project_went_through_its_states_in_time(seeded):
+    now = timezone.now()
+    for project in Project.objects.prefetch_related("transitions"):
+        log = list(project.transitions.all())
+        assert log[0].action == "create"
+        assert log[-1].to_status == project.status
+        for before, after in pairwise(log):
+            assert after.from_status == before.to_status
+            assert before.at < after.at
+        assert log[-1].at < now
+        if project.status not in (S.DRAFT, S.PUBLISHED, S.CANCELLED):
+            close = next(t for t in log if t.from_status == S.PUBLISHED)
+            early = project.procurement == Procurement.DIRECTED
+            assert early or close.at >= project.bid_deadline
+            assert project.published_at < close.at
+        assert project.visits.filter(visited_on__gt=timezone.localdate()).count() == 0
+        assert project.period_start <= project.period_end
+
+
+def test_completed_projects_feed_the_track_record(seeded):
+    xingchen = SocialOrg.objects.get(name=XINGCHEN)
+    scores = track_records([xingchen.pk])[xingchen.pk]
+    assert len(scores) >= 2  # one of last year and one of this year at least
+    assert all(0 < score <= 100 for score in scores)
+    assert Project.objects.filter(year=YEAR - 1, status=S.COMPLETED).count() >= 4
