@@ -133,14 +133,15 @@ def project_list() -> QuerySet[Project]:
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
-    """Published projects are public (信息公开); drafts only to their community and the officials
-    over it. Assigned experts' projects are all published, so they are covered."""
+    """Published projects are public (信息公开); drafts only to their community, the officials
+    over it and the experts assigned to them (officials may assign before publishing)."""
     query = Q(published_at__isnull=False)
     if user.is_authenticated:
         if user.is_superuser:
             return project_list()
         query |= Q(community_id__in=staff_community_ids(user))
         query |= within_q("community__region_id", official_region_codes(user))
+        query |= Q(pk__in=Assignment.objects.filter(user=user).values("project_id"))
     return project_list().filter(query)
 
 
