@@ -13,6 +13,7 @@ from communities.api.views import (
     RegionViewSet,
     TargetGroupViewSet,
 )
+from matchmaking.api.dashboard import DashboardExportView, DashboardView
 from matchmaking.api.views import (
     ConversationViewSet,
     MatchRunViewSet,
@@ -23,9 +24,11 @@ from matchmaking.api.views import (
 from orgs.api.views import OfferingViewSet, OrgViewSet
 from projects.api.views import (
     DecisionViewSet,
+    DemonstrationProjectListView,
     MeView,
     NotificationViewSet,
     ProjectViewSet,
+    RankingListView,
     ResourceViewSet,
 )
 
@@ -51,6 +54,14 @@ v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("needs/<int:pk>/matches/", NeedMatchesView.as_view(), name="need-matches"),
     path("offers/<int:pk>/matches/", OfferMatchesView.as_view(), name="offer-matches"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export/", DashboardExportView.as_view(), name="dashboard-export"),
+    path("rankings/", RankingListView.as_view(), name="rankings"),
+    path(
+        "demonstration-projects/",
+        DemonstrationProjectListView.as_view(),
+        name="demonstration-projects",
+    ),
     path("", include(router.urls)),
 ]
 

@@ -39,3 +39,13 @@ def conversation_side(user, conversation) -> str | None:
 def can_view_conversation(user, conversation) -> bool:
     """Only the two parties: officials do not read residents' and organizations' exchanges."""
     return conversation_side(user, conversation) is not None
+
+
+def can_open_dashboard(user) -> bool:
+    """The dashboard is for officials (of any region) and superusers."""
+    return bool(user.is_authenticated and (user.is_superuser or user.official_memberships.exists()))
+
+
+def can_view_dashboard(user, region_code: str) -> bool:
+    """An official sees the dashboard of their region and of every region below it."""
+    return bool(user.is_authenticated and user.is_superuser) or has_jurisdiction(user, region_code)

@@ -1,8 +1,16 @@
+from datetime import date
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import formats
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -10,14 +18,17 @@ from django.views.generic import DetailView, TemplateView
 from communities.models import ServiceNeed
 from communities.permissions import is_community_staff
 from communities.selectors import needs_visible_to, official_region_codes, staff_community_ids
-from core.errors import DomainError, NotAllowed
+from core import regions
+from core.errors import DomainError, NotAllowed, ValidationFailed
 from orgs.models import ServiceOffering
 from orgs.permissions import is_org_member
 from orgs.selectors import offerings_visible_to, orgs_visible_to
 from projects.selectors import resources_for_need
 
-from . import services
+from . import exports, services
 from .choices import RunStatus, SuggestionStatus
+from .dashboard import dashboard_cached
+from .dashboard_request import current_year, dashboard_params, home_region
 from .forms import MatchRunForm
 from .models import MatchSuggestion
 from .permissions import can_start_runs, conversation_side
@@ -249,3 +260,229 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
             context = self.get_context_data(conversation=conversation, error=exc.message)
             return self.render_to_response(context, status=400)
         return redirect("matchmaking:conversation-detail", pk=conversation.pk)
+
+
+# --- officials' dashboard -------------------------------------------------------------------
+DASH = "—"  # a share or a median with nothing to measure (docs/dashboard.md)
+
+
+def _count(value) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def _yuan(value) -> str:
+    return "¥" + formats.number_format(Decimal(value), 2, force_grouping=True)
+
+
+def _percent(share) -> str:
+    if share is None:
+        return DASH
+    return formats.number_format(Decimal(str(share)) * 100, 2) + "%"
+
+
+def _days(days) -> str:
+    if days is None:
+        return DASH
+    return _("%(days)s days") % {"days": formats.number_format(days, 1)}
+
+
+def _dashboard_url(path: str, code: str, year: int) -> str:
+    return f"{path}?{urlencode({'within': code, 'year': year})}"
+
+
+def _cards(totals: dict) -> list[dict]:
+    """The totals as the page's cards: a label, the figure and a line of detail."""
+    return [
+        {"label": _("Communities"), "value": _count(totals["communities"])},
+        {
+            "label": _("Organizations"),
+            "value": _count(totals["orgs"]),
+            "detail": _("%(n)s verified") % {"n": _count(totals["orgs_verified"])},
+        },
+        {"label": _("Certified social workers"), "value": _count(totals["certified_workers"])},
+        {
+            "label": _("Community staff certified"),
+            "value": _percent(totals["staff_certified_share"]),
+            "detail": _("%(certified)s of %(total)s staff")
+            % {
+                "certified": _count(totals["staff_certified"]),
+                "total": _count(totals["staff_total"]),
+            },
+        },
+        {"label": _("Needs published"), "value": _count(totals["needs_published"])},
+        {"label": _("Offerings published"), "value": _count(totals["offers_published"])},
+        {
+            "label": _("Resources published"),
+            "value": _count(totals["resources_published"]),
+            "detail": _yuan(totals["resources_amount"]),
+        },
+        {"label": _("Funds committed"), "value": _yuan(totals["funds_committed"])},
+        {"label": _("Funds disbursed"), "value": _yuan(totals["funds_disbursed"])},
+        {"label": _("Match rate"), "value": _percent(totals["match_rate"])},
+        {"label": _("Median days to award"), "value": _days(totals["median_days_to_award"])},
+        {
+            "label": _("Projects of the year"),
+            "value": _count(sum(totals["projects_by_status"].values())),
+        },
+    ]
+
+
+def _charts(data: dict, *, path: str, months: list[str]) -> dict:
+    """What static/js/dashboard.js draws, labelled already (the page passes it through
+    json_script): the script only arranges series, it translates nothing."""
+    gap, trends = data["gap"], data["trends"]
+    statuses = data["totals"]["projects_by_status"]
+    return {
+        "locale": "EN" if get_language() == "en" else "ZH",
+        "drill": {"path": path, "year": data["year"], "enabled": bool(data["children"])},
+        "text": {
+            "demand": str(_("Demand")),
+            "supply": str(_("Supply")),
+            "gap": str(_("Gap (demand − supply)")),
+            "projects": str(_("Projects")),
+        },
+        "gap": {
+            "regions": gap["regions"],
+            "categories": [row["name"] for row in gap["categories"]],
+            # [column, row, gap, demand, supply] for every cell
+            "cells": [
+                [c, r, cell["gap"], cell["demand"], cell["supply"]]
+                for r, row in enumerate(gap["cells"])
+                for c, cell in enumerate(row)
+            ],
+        },
+        "byCategory": {
+            "names": [row["name"] for row in gap["by_category"]],
+            "demand": [row["demand"] for row in gap["by_category"]],
+            "supply": [row["supply"] for row in gap["by_category"]],
+        },
+        "byRegion": {
+            "names": [row["name"] for row in gap["by_region"]],
+            "codes": [row["code"] for row in gap["by_region"]],
+            "demand": [row["demand"] for row in gap["by_region"]],
+            "supply": [row["supply"] for row in gap["by_region"]],
+        },
+        "trends": {
+            "months": months,
+            "series": [
+                {"name": str(label), "data": trends[key]} for key, label in exports.TRENDS.items()
+            ],
+        },
+        "pipeline": {
+            "names": [str(label) for label in exports.STAGES.values()],
+            "values": [data["pipeline"][key] for key in exports.STAGES],
+        },
+        "status": {
+            "names": [exports.status_label(value) for value in statuses],
+            "values": list(statuses.values()),
+        },
+    }
+
+
+def _year_choices(year: int) -> list[int]:
+    """The years offered by the selector: the last five, the next one, and the one shown."""
+    now = current_year()
+    return sorted({*range(now - 5, now + 2), year}, reverse=True)
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """数据看板: one area and year of the official's jurisdiction — totals, the supply–demand
+    gap, trends, the pipeline and the overdue lists; every chart has its table behind it.
+
+    Not an official: 403. An area outside the jurisdiction: 404. A bad `within` or `year`:
+    the page with the error and a 400.
+    """
+
+    template_name = "matchmaking/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            within, year = dashboard_params(request.user, request.GET)
+            data = dashboard_cached(within, year)
+        except ValidationFailed as exc:
+            labels = {"within": _("Area"), "year": _("Year")}
+            fields = [
+                {"name": name, "label": labels.get(name, name), "text": text}
+                for name, texts in exc.fields.items()
+                for text in texts
+            ]
+            context = self.get_context_data(error=exc, error_fields=fields)
+            return self.render_to_response(context, status=400)
+        return self.render_to_response(self.get_context_data(**self.figures(data)))
+
+    def figures(self, data: dict) -> dict:
+        path, year = self.request.path, data["year"]
+        user = self.request.user
+        # Every breadcrumb step the user may open is a link (one above their region is not).
+        codes = official_region_codes(user)
+
+        def visible(code: str) -> bool:
+            return user.is_superuser or any(regions.is_within(code, c) for c in codes)
+
+        gap, trends, overdue = data["gap"], data["trends"], data["overdue"]
+        months = [formats.date_format(date(year, month, 1), "M") for month in trends["months"]]
+        export = reverse("matchmaking:dashboard-export")
+        return {
+            "data": data,
+            "scope": data["scope"],
+            "year": year,
+            "years": _year_choices(year),
+            "crumbs": [
+                {
+                    **crumb,
+                    "url": _dashboard_url(path, crumb["code"], year)
+                    if visible(crumb["code"])
+                    else None,
+                }
+                for crumb in data["breadcrumb"]
+            ],
+            "children": [
+                {**child, "url": _dashboard_url(path, child["code"], year)}
+                for child in data["children"]
+            ],
+            "home": home_region(user) != data["scope"]["code"],
+            "cards": _cards(data["totals"]),
+            "gap_rows": [
+                {"category": category, "cells": cells}
+                for category, cells in zip(gap["categories"], gap["cells"], strict=True)
+            ],
+            "trend_rows": [
+                {
+                    "month": label,
+                    "values": [trends[key][index] for key in exports.TRENDS],
+                }
+                for index, label in enumerate(months)
+            ],
+            "trend_labels": list(exports.TRENDS.values()),
+            "pipeline_rows": [
+                (label, data["pipeline"][key]) for key, label in exports.STAGES.items()
+            ],
+            "status_rows": [
+                (exports.status_label(value), count)
+                for value, count in data["totals"]["projects_by_status"].items()
+            ],
+            "overdue": [
+                {
+                    "key": key,
+                    "label": label,
+                    "count": overdue[key]["count"],
+                    "items": overdue[key]["items"],
+                    "more": overdue[key]["count"] - len(overdue[key]["items"]),
+                }
+                for key, label in exports.OVERDUE.items()
+            ],
+            "export_url": f"{export}?{urlencode({'within': data['scope']['code'], 'year': year})}",
+            "charts": _charts(data, path=path, months=months),
+        }
+
+
+class DashboardExportView(LoginRequiredMixin, View):
+    """The dashboard as an Excel workbook; `sheet` picks the sheet it opens on."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            within, year = dashboard_params(request.user, request.GET)
+            data = dashboard_cached(within, year)
+        except ValidationFailed as exc:
+            return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+        return exports.xlsx_response(data, active=request.GET.get("sheet"))

@@ -129,6 +129,11 @@ def can_see_all_bids(user, project: Project) -> bool:
     )
 
 
+def can_designate_demonstration(user, project: Project) -> bool:
+    """Designate a completed project as a demonstration, or withdraw it: officials over it."""
+    return is_project_official(user, project)
+
+
 def can_see_delivery(user, project: Project) -> bool:
     """Supervision visits and progress reports: the community, officials, the assigned
     experts and the awarded organization."""
@@ -162,6 +167,8 @@ ACTIONS = (
     "review",
     "supervise",
     "report-progress",
+    "designate-demonstration",
+    "withdraw-demonstration",
 )
 
 _CANCELLABLE = (S.DRAFT, S.PUBLISHED, S.REVIEWING, S.AWARDED, S.IN_PROGRESS, S.RECTIFICATION)
@@ -277,6 +284,7 @@ def project_actions(user, project: Project, memberships: Memberships | None = No
     status = project.status
     deadline = project.bid_deadline
     bidding = status == S.PUBLISHED and deadline is not None and timezone.now() < deadline
+    completed = status == S.COMPLETED  # demonstrations are chosen among completed projects
     allowed = {
         "edit": r.staff and status == S.DRAFT,
         "publish": r.manager and status == S.DRAFT,
@@ -292,5 +300,7 @@ def project_actions(user, project: Project, memberships: Memberships | None = No
         "review": r.reviewer and status == S.REVIEWING,
         "supervise": r.supervisor and status in (*_DELIVERY, S.ACCEPTANCE),
         "report-progress": r.awarded_member and status in _DELIVERY,
+        "designate-demonstration": r.official and completed and not project.demonstration,
+        "withdraw-demonstration": r.official and completed and project.demonstration,
     }
     return [name for name in ACTIONS if allowed[name]]

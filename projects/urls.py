@@ -42,6 +42,15 @@ urlpatterns = [
     action("reviews/new/", views.ReviewCreateView, "review-create"),
     action("supervisions/new/", views.SupervisionCreateView, "supervision-create"),
     action("progress-reports/new/", views.ProgressReportCreateView, "progress-report-create"),
+    action("demonstration/", views.DesignateDemonstrationView, "project-demonstration"),
+    action(
+        "demonstration/withdraw/",
+        views.WithdrawDemonstrationView,
+        "project-demonstration-withdraw",
+    ),
+    # Public (信息公开): the yearly ranking and the demonstration projects.
+    path("rankings/", views.RankingsView.as_view(), name="rankings"),
+    path("demonstration/", views.DemonstrationListView.as_view(), name="demonstration-list"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path(
         "notifications/read-all/",

@@ -99,6 +99,12 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation for our connections: the dashboard's and the rankings' queries
+        # are short aggregations whose estimated cost crosses jit_above_cost as the data grows,
+        # and compiling them then costs more than it saves (docs/performance.md: +50 ms on
+        # the city dashboard at 100,000 projects, +110 ms once more queries cross it).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

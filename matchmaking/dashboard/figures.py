@@ -3,9 +3,10 @@
 A scope is a region code (city, district, street or community) and everything below it — a
 prefix test on the 12-digit code — and a calendar year in the local time zone (scope.py).
 Every figure is an aggregate or GROUP BY query; Python only arranges rows that are already
-aggregated (the ≤ 12 months, the sub-regions, the root categories, ≤ 10 overdue items). The
-number of queries is fixed — query_count() — whatever the data and however many sub-regions
-the scope has. The projects are read in one pass for all that is counted on them.
+aggregated (the ≤ 12 months, the sub-regions, the root categories, a few hundred groups of
+projects, ≤ 10 overdue items). The number of queries is fixed — query_count() — whatever the
+data and however many sub-regions the scope has. The projects are read in one grouped pass
+for all that is counted on them, plus one for the median wait for an award.
 
 docs/dashboard.md defines every figure for officials.
 """
@@ -17,15 +18,20 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
+    Case,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce
@@ -37,12 +43,12 @@ from projects.choices import BidStatus, ProjectStatus, ResourceStatus
 from projects.models import Bid, FundingResource, ProgressReport, Project, ProjectFunding
 
 from .gap import demand_by_cell, gap_table, supply_by_cell
-from .scope import Scope, check_year, in_month, month_starts, resolve_scope
+from .scope import Scope, check_year, month_starts, resolve_scope
 
 S = ProjectStatus
 
-# Queries one `dashboard()` call issues on PostgreSQL, whatever the data (see query_count()).
-QUERIES = 13
+# Queries one `dashboard()` call issues, whatever the data and the database.
+QUERIES = 14
 
 # A need "reached an awarded project" when one of its projects is in one of these states.
 MATCHED_STATES = (S.AWARDED, S.IN_PROGRESS, S.ACCEPTANCE, S.RECTIFICATION, S.COMPLETED)
@@ -73,7 +79,7 @@ def dashboard(*, within: str, year: int) -> dict:
         ServiceCategory.objects.filter(parent__isnull=True).order_by("sort_order", "code")
     )
     months = month_starts(year)
-    demand, needs_by_month = demand_by_cell(scope, months)
+    demand, needs_by_month, needs_matched = demand_by_cell(scope, months, MATCHED_STATES)
     gap = gap_table(scope, categories, demand, *supply_by_cell(scope))
     projects = Project.objects.filter(scope.q("community__region_id")).order_by()
     activity = _project_activity(projects, year, months)
@@ -87,7 +93,7 @@ def dashboard(*, within: str, year: int) -> dict:
         **_resource_totals(scope, year),
         **_funding_totals(scope, year),
         "projects_by_status": by_status,
-        "match_rate": _share(activity["needs_matched"], needs_published),
+        "match_rate": _share(needs_matched, needs_published),
         "median_days_to_award": activity["median_days_to_award"],
     }
     return {
@@ -110,9 +116,10 @@ def dashboard(*, within: str, year: int) -> dict:
 
 
 def query_count() -> int:
-    """Queries one dashboard() call issues on the default database, whatever the data: the
-    median is one more (an ordered offset) where there is no PERCENTILE_CONT."""
-    return QUERIES + (0 if _has_percentile() else 1)
+    """Queries one dashboard() call issues on the default database, whatever the data (the
+    median is PERCENTILE_CONT on PostgreSQL, an ordered offset elsewhere: one query either
+    way)."""
+    return QUERIES
 
 
 # --- totals -------------------------------------------------------------------------------
@@ -169,51 +176,68 @@ def _has_percentile() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _month_of(field: str, months: list) -> Case:
+    """The month (1–12) of the year in which `field` falls, 0 before the year, 13 after it,
+    NULL when unset: one CASE of thirteen comparisons per row, where twelve filtered counts
+    per event took twice as long over a city's projects (docs/performance.md)."""
+    whens = [When(**{f"{field}__lt": months[0]}, then=Value(0))]
+    whens += [When(**{f"{field}__lt": months[m]}, then=Value(m)) for m in range(1, 13)]
+    whens.append(When(**{f"{field}__isnull": False}, then=Value(13)))
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+# The dates the trends count projects by, with the state a project must be in to count.
+EVENTS = {
+    "published": ("published_at", None),
+    "awarded": ("awarded_at", None),
+    "completed": ("closed_at", S.COMPLETED),
+}
+
+
 def _project_activity(projects, year: int, months: list) -> dict:
-    """One pass over the scope's projects for everything counted on them: projects of the year
-    by status, the needs they matched, the median wait for an award, and per month the
-    projects published, awarded and completed (by those dates, whatever the project's year)."""
+    """Two queries for everything counted on the scope's projects: one pass grouping them by
+    status, by whether they are of the year and by the month each event fell in (a few
+    hundred groups, summed here) — projects of the year by status, and per month the projects
+    published, awarded and completed (by those dates, whatever the project's year); then the
+    median wait for an award of the year's projects."""
     of_year = Q(year=year)
     awarded = of_year & Q(awarded_at__isnull=False, published_at__isnull=False)
     wait = ExpressionWrapper(F("awarded_at") - F("published_at"), output_field=DurationField())
-    need_of_year = Q(
-        status__in=MATCHED_STATES,
-        need__published_at__gte=months[0],
-        need__published_at__lt=months[12],
+    relevant = of_year
+    for field, state in EVENTS.values():
+        condition = Q(**{f"{field}__gte": months[0], f"{field}__lt": months[12]})
+        relevant |= condition & Q(status=state) if state else condition
+    rows = (
+        projects.filter(relevant)
+        .annotate(
+            of_year=ExpressionWrapper(of_year, output_field=BooleanField()),
+            **{f"{event}_month": _month_of(field, months) for event, (field, _s) in EVENTS.items()},
+        )
+        .values("status", "of_year", *(f"{event}_month" for event in EVENTS))
+        .annotate(n=Count("id"))
     )
-    events = {
-        "published": ("published_at", Q()),
-        "awarded": ("awarded_at", Q()),
-        "completed": ("closed_at", Q(status=S.COMPLETED)),
-    }
-    aggregates = {
-        **{f"status_{state}": Count("id", filter=of_year & Q(status=state)) for state in S.values},
-        "awarded": Count("id", filter=awarded),
-        "needs_matched": Count("need_id", distinct=True, filter=need_of_year),
-        **{
-            f"{event}_{month}": Count("id", filter=condition & in_month(field, months, month))
-            for event, (field, condition) in events.items()
-            for month in range(1, 13)
-        },
-    }
+    by_status = dict.fromkeys(S.values, 0)
+    trends = {event: [0] * 12 for event in EVENTS}
+    awarded_count = 0
+    for row in rows:
+        if row["of_year"]:
+            by_status[row["status"]] += row["n"]
+            if row["awarded_month"] is not None and row["published_month"] is not None:
+                awarded_count += row["n"]
+        for event, (_field, state) in EVENTS.items():
+            month = row[f"{event}_month"]
+            if month is not None and 1 <= month <= 12 and state in (None, row["status"]):
+                trends[event][month - 1] += row["n"]
     if _has_percentile():
-        aggregates["median"] = Median(wait, filter=awarded, output_field=DurationField())
-    relevant = of_year | need_of_year
-    for field, condition in events.values():
-        relevant |= condition & Q(**{f"{field}__gte": months[0], f"{field}__lt": months[12]})
-    row = projects.filter(relevant).aggregate(**aggregates)
-    if _has_percentile():
-        median = row["median"]
+        median = projects.filter(awarded).aggregate(
+            median=Median(wait, output_field=DurationField())
+        )["median"]
     else:
-        median = _middle_wait(projects.filter(awarded), wait, row["awarded"])
+        median = _middle_wait(projects.filter(awarded), wait, awarded_count)
     return {
-        "by_status": {state: row[f"status_{state}"] for state in S.values},
-        "needs_matched": row["needs_matched"],
+        "by_status": by_status,
         "median_days_to_award": _days(median),
-        "trends": {
-            f"projects_{event}": [row[f"{event}_{month}"] for month in range(1, 13)]
-            for event in events
-        },
+        "trends": {f"projects_{event}": trends[event] for event in EVENTS},
     }
 
 

@@ -14,6 +14,7 @@ from communities.models import ServiceNeed
 from core import regions
 from orgs.choices import OfferingStatus
 from orgs.models import ServiceOffering
+from projects.models import Project
 
 from .scope import Scope, in_month
 
@@ -29,8 +30,13 @@ def _root(category_path: str):
     return Coalesce(f"{category_path}__parent_id", f"{category_path}_id")
 
 
-def demand_by_cell(scope: Scope, months: list) -> tuple[dict, list]:
-    """Needs published in the year by (sub-region, root category), and by month."""
+def demand_by_cell(scope: Scope, months: list, matched_states) -> tuple[dict, list, int]:
+    """Needs published in the year by (sub-region, root category), and by month; and how many
+    of them reached a project in one of `matched_states` (an index probe per need, so the
+    pass over the projects need not join the needs)."""
+    reached = Project.objects.filter(
+        need_id=OuterRef("pk"), need__isnull=False, status__in=matched_states
+    )
     rows = (
         ServiceNeed.objects.filter(
             scope.q("community__region_id"),
@@ -45,18 +51,20 @@ def demand_by_cell(scope: Scope, months: list) -> tuple[dict, list]:
         .values("column", "root")
         .annotate(
             demand=Count("id"),
+            matched=Count("id", filter=Exists(reached)),
             **{
                 f"month_{month}": Count("id", filter=in_month("published_at", months, month))
                 for month in range(1, 13)
             },
         )
     )
-    cells, by_month = {}, [0] * 12
+    cells, by_month, matched = {}, [0] * 12, 0
     for row in rows:
         cells[row["column"], row["root"]] = row["demand"]
+        matched += row["matched"]
         for month in range(1, 13):
             by_month[month - 1] += row[f"month_{month}"]
-    return cells, by_month
+    return cells, by_month, matched
 
 
 def supply_by_cell(scope: Scope) -> tuple[dict, dict]:

@@ -1,7 +1,8 @@
 """The forms of the projects app.
 
 decisions.py a residents' meeting; project.py a project draft with its funding rows;
-actions.py the lifecycle actions; widgets.py what they share.
+actions.py the lifecycle actions; public.py the ranking and demonstration pages and
+designating a demonstration; widgets.py what they share.
 """
 
 from .actions import (
@@ -29,6 +30,12 @@ from .project import (
     ResourceChoiceField,
     resources_for_community,
 )
+from .public import (
+    DemonstrationFilterForm,
+    DesignateDemonstrationForm,
+    RankingForm,
+    WithdrawDemonstrationForm,
+)
 
 __all__ = [
     "DATETIME_LOCAL",
@@ -40,16 +47,20 @@ __all__ = [
     "BidChoiceField",
     "BidForm",
     "DecisionForm",
+    "DemonstrationFilterForm",
+    "DesignateDemonstrationForm",
     "EmptyForm",
     "ExpertChoiceField",
     "FinalReportForm",
     "ProgressReportForm",
     "ProjectForm",
     "PublishForm",
+    "RankingForm",
     "ReasonForm",
     "ResourceChoiceField",
     "ReviewForm",
     "SupervisionForm",
+    "WithdrawDemonstrationForm",
     "WorkerChoiceField",
     "resources_for_community",
 ]

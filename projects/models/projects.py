@@ -151,6 +151,20 @@ class Project(TimeStampedModel):
             models.Index(fields=["status", "bid_deadline"]),
             models.Index(fields=["community", "status"]),
             models.Index(fields=["year", "status"]),
+            # A region's projects of a year (dashboard, rankings): a district's or a street's
+            # found community by community, without reading the whole year's (year, status)
+            # index once per community; with the id, a city's funding lines are joined to
+            # their projects from this index alone (index-only). docs/performance.md.
+            models.Index(
+                fields=["community", "year", "status", "id"], name="project_scope_year_idx"
+            ),
+            # Whether a need reached a project in a given state (the dashboard's match rate):
+            # an index-only probe per need, only the projects made from a need indexed.
+            models.Index(
+                fields=["need", "status"],
+                condition=Q(need__isnull=False),
+                name="project_need_status_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gt=0), name="project_budget_positive"),
@@ -515,6 +529,10 @@ class ProgressReport(TimeStampedModel):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["project", "period_end", "id"]
+        indexes = [
+            # A project's latest report (the dashboard's late reports): one index probe.
+            models.Index(fields=["project", "-created_at"], name="report_latest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.period_end}"

@@ -3,7 +3,8 @@ selector, render.
 
 home.py the landing page; decisions.py a community's residents' decisions; pages.py the
 project list, a project's page, drafting and editing, and notifications; actions.py each
-lifecycle action at its own URL.
+lifecycle action at its own URL; rankings.py the public ranking and demonstration projects,
+and designating or withdrawing a demonstration.
 """
 
 from .actions import (
@@ -37,6 +38,12 @@ from .pages import (
     ProjectListView,
     timeline,
 )
+from .rankings import (
+    DemonstrationListView,
+    DesignateDemonstrationView,
+    RankingsView,
+    WithdrawDemonstrationView,
+)
 
 __all__ = [
     "ACTION_BUTTONS",
@@ -50,6 +57,8 @@ __all__ = [
     "CloseBiddingView",
     "DecisionCreateView",
     "DecisionListView",
+    "DemonstrationListView",
+    "DesignateDemonstrationView",
     "FinalReportView",
     "HomeView",
     "ManageMixin",
@@ -63,8 +72,10 @@ __all__ = [
     "ProjectFormMixin",
     "ProjectListView",
     "PublishView",
+    "RankingsView",
     "ReviewCreateView",
     "StartView",
     "SupervisionCreateView",
+    "WithdrawDemonstrationView",
     "timeline",
 ]

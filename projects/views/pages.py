@@ -106,6 +106,12 @@ ACTION_BUTTONS = {
     "accept": (_("Accept"), "project-accept", ""),
     "assign": (_("Assign experts"), "project-assign", "secondary"),
     "cancel": (_("Cancel project"), "project-cancel", "danger"),
+    "designate-demonstration": (_("Designate as demonstration"), "project-demonstration", ""),
+    "withdraw-demonstration": (
+        _("Withdraw the demonstration"),
+        "project-demonstration-withdraw",
+        "secondary",
+    ),
 }
 INLINE_ACTIONS = {
     "start": _("Start the service now?"),

@@ -645,7 +645,10 @@ EXPECTED_ACTIONS = {
         "reviewer": [],
         "supervisor": ["supervise"],
     },
-    S.COMPLETED: {role: [] for role in ROLES},
+    # Officials over the community may hold a completed project up as a demonstration.
+    S.COMPLETED: {
+        role: ["designate-demonstration"] if role == "official" else [] for role in ROLES
+    },
     S.FAILED: {role: [] for role in ROLES},
 }
 

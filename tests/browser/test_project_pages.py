@@ -404,7 +404,7 @@ def test_open_procurement_through_the_pages(cast, as_role, login, roles):
         "completed",
     ]
     assert page.context["money"]["disbursed"] == Decimal("75000.00")
-    assert buttons(page) == []
+    assert buttons(page) == ["designate-demonstration"]  # the only thing left to do
 
 
 def test_publish_with_incomplete_funding_is_explained(cast, as_role):

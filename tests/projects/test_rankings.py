@@ -68,6 +68,8 @@ def make_project(
         acceptance_score=score,
         period_end=period_end,
         closed_at=closed if status in (S.COMPLETED, S.FAILED, S.CANCELLED) else None,
+        # The final report goes in at closing here, so "on time" reads the same date.
+        final_report_at=closed if status in (S.COMPLETED, S.FAILED) else None,
     )
     if org is not None:
         project.awarded_bid = f.BidFactory(project=project, org=org, status=BidStatus.AWARDED)

@@ -5,8 +5,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matchmaking.demo.bulk import DEFAULT_PROJECTS, seed_large
 from matchmaking.demo.context import SCALES
 from matchmaking.demo.seed import seed_demo
+
+# The city seed, then DEFAULT_PROJECTS projects over three years written in bulk
+# (matchmaking/demo/bulk.py): the data set of the dashboard benchmark.
+LARGE = "large"
 
 
 class Command(BaseCommand):
@@ -19,9 +24,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
-            choices=sorted(SCALES),
+            choices=[*sorted(SCALES), LARGE],
             default="city",
-            help="city: ~1,000 communities and ~5,000 organizations; small: a few dozen rows.",
+            help=(
+                "city: ~1,000 communities and ~5,000 organizations; small: a few dozen rows; "
+                "large: the city plus --large-projects projects over the year and the two "
+                "before, written in bulk (for `manage.py bench_dashboard`)."
+            ),
         )
         parser.add_argument(
             "--year",
@@ -40,10 +49,24 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, scale: str, year: int, projects: int | None, **options):
+        parser.add_argument(
+            "--large-projects",
+            type=int,
+            default=DEFAULT_PROJECTS,
+            help=f"With --scale large: how many bulk projects (default {DEFAULT_PROJECTS:,}).",
+        )
+
+    def handle(
+        self, *args, scale: str, year: int, projects: int | None, large_projects: int, **options
+    ):
         if projects is not None and projects < 0:
             raise CommandError("--projects must be zero or more.")
-        logins = seed_demo(scale=scale, year=year, projects=projects, log=self.stdout.write)
+        if large_projects < 0:
+            raise CommandError("--large-projects must be zero or more.")
+        base = "city" if scale == LARGE else scale
+        logins = seed_demo(scale=base, year=year, projects=projects, log=self.stdout.write)
+        if scale == LARGE:
+            seed_large(projects=large_projects, year=year, log=self.stdout.write)
         headers = ("username", "password", "role", "scope", "display name")
         widths = [max(_width(row[i]) for row in [headers, *logins]) for i in range(len(headers))]
         self.stdout.write("")

@@ -2,7 +2,8 @@
 
 money.py funding resources, the ledger, residents' decisions and the caller (me); projects.py
 projects and the bodies of their actions; work.py bids, reviews, supervision visits, progress
-reports and the history; notifications.py notifications; fields.py what they share.
+reports and the history; rankings.py the ranking, demonstration projects and the bodies of
+designating and withdrawing one; notifications.py notifications; fields.py what they share.
 
 Output serializers render what selectors return; input serializers only parse a request body
 (400 naming the field) and hand plain values to one service call.
@@ -22,6 +23,14 @@ from .projects import (
     ProjectSerializer,
     ProjectWriteSerializer,
     PublishSerializer,
+)
+from .rankings import (
+    DemonstrationProjectSerializer,
+    DemonstrationQuerySerializer,
+    DesignateDemonstrationSerializer,
+    RankingQuerySerializer,
+    RankingRowSerializer,
+    WithdrawDemonstrationSerializer,
 )
 from .work import (
     BidInputSerializer,
@@ -46,6 +55,9 @@ __all__ = [
     "CancelSerializer",
     "ChoiceField",
     "DecisionSerializer",
+    "DemonstrationProjectSerializer",
+    "DemonstrationQuerySerializer",
+    "DesignateDemonstrationSerializer",
     "FinalReportSerializer",
     "FundingLineInputSerializer",
     "FundingLineSerializer",
@@ -59,6 +71,8 @@ __all__ = [
     "ProjectSerializer",
     "ProjectWriteSerializer",
     "PublishSerializer",
+    "RankingQuerySerializer",
+    "RankingRowSerializer",
     "ResourceSerializer",
     "ReviewInputSerializer",
     "ReviewSerializer",
@@ -66,4 +80,5 @@ __all__ = [
     "SupervisionSerializer",
     "TeamMemberSerializer",
     "TransitionSerializer",
+    "WithdrawDemonstrationSerializer",
 ]

@@ -99,6 +99,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "acceptance_score",
             "cancel_reason",
             "demonstration",
+            "demonstration_citation",
+            "demonstration_at",
             "created_at",
             "published_at",
             "actions",

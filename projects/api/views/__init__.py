@@ -3,20 +3,25 @@ serialize.
 
 money.py the caller (me), funding resources with their ledger, residents' decisions;
 projects.py projects and their lifecycle actions, with the sub-collections of work.py (bids,
-reviews, supervision visits, progress reports, history); notifications.py the caller's
-notifications; parsing.py what projects.py and work.py share.
+reviews, supervision visits, progress reports, history); rankings.py the public ranking and
+demonstration projects, and the demonstration actions mixed into projects; notifications.py
+the caller's notifications; parsing.py what projects.py and work.py share.
 """
 
 from .money import DecisionViewSet, MeView, ResourceViewSet
 from .notifications import NotificationViewSet
 from .projects import ProjectViewSet
+from .rankings import DemonstrationActionsMixin, DemonstrationProjectListView, RankingListView
 from .work import BID_ID
 
 __all__ = [
     "BID_ID",
     "DecisionViewSet",
+    "DemonstrationActionsMixin",
+    "DemonstrationProjectListView",
     "MeView",
     "NotificationViewSet",
     "ProjectViewSet",
+    "RankingListView",
     "ResourceViewSet",
 ]

@@ -28,6 +28,7 @@ from ..serializers import (
     PublishSerializer,
 )
 from .parsing import _parse
+from .rankings import DemonstrationActionsMixin
 from .work import ProjectWorkMixin
 
 
@@ -38,6 +39,7 @@ def _line_prefetch():
 
 class ProjectViewSet(
     ProjectWorkMixin,
+    DemonstrationActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
