@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import regions
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, actor_field
 
 from .choices import NeedStatus, RegionLevel
 
@@ -234,14 +234,7 @@ class ServiceNeed(TimeStampedModel):
         _("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
     history = HistoricalRecords()
 
     class Meta:

@@ -8,3 +8,18 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def actor_field(verbose_name) -> models.ForeignKey:
+    """Who did something to a row: kept when the user is deleted (the row stays, the name goes),
+    and no reverse accessor, since nobody asks a user for every row they touched."""
+    from django.conf import settings
+
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )

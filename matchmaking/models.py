@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region, ServiceNeed
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, actor_field
 from orgs.models import ServiceOffering, SocialOrg
 
 from .choices import RunStatus, SuggestionStatus
@@ -25,14 +24,7 @@ class MatchRun(TimeStampedModel):
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("started by"))
 
     class Meta:
         verbose_name = _("match run")
@@ -156,14 +148,7 @@ class Message(models.Model):
         related_name="messages",
     )
     side = models.CharField(_("side"), max_length=10, choices=MessageSide.choices)
-    sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sender"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    sender = actor_field(_("sender"))
     body = models.TextField(_("message"), max_length=2000)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 

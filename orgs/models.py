@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import Region, ServiceCategory, TargetGroup
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, actor_field
 
 from .choices import CertificateLevel, Grade, OfferingStatus, OrgType
 from .validators import validate_uscc
@@ -39,14 +39,7 @@ class SocialOrg(TimeStampedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    verified_by = actor_field(_("verified by"))
     history = HistoricalRecords(excluded_fields=["contact_phone"])
 
     class Meta:

@@ -12,7 +12,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from communities.models import Community, ServiceCategory, ServiceNeed
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, actor_field
 from orgs.models import SocialOrg, SocialWorker
 
 from ..choices import (
@@ -121,22 +121,8 @@ class Project(TimeStampedModel):
     demonstration_at = models.DateTimeField(
         _("designated a demonstration at"), null=True, blank=True
     )
-    demonstration_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("designated a demonstration by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    demonstration_by = actor_field(_("designated a demonstration by"))
+    created_by = actor_field(_("created by"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -306,14 +292,7 @@ class ProjectTransition(models.Model):
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=14, choices=ProjectStatus.choices)
     to_status = models.CharField(_("to"), max_length=14, choices=ProjectStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = actor_field(_("by"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -339,14 +318,7 @@ class Assignment(models.Model):
         related_name="project_assignments",
     )
     role = models.CharField(_("role"), max_length=12, choices=ExpertRole.choices)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_by = actor_field(_("assigned by"))
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
@@ -383,14 +355,7 @@ class Bid(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=BidStatus.choices, default=BidStatus.SUBMITTED
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = actor_field(_("submitted by"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
@@ -516,14 +481,7 @@ class ProgressReport(TimeStampedModel):
     period_end = models.DateField(_("period ends"))
     summary = models.TextField(_("summary"))
     beneficiaries_served = models.PositiveIntegerField(_("beneficiaries served"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = actor_field(_("submitted by"))
 
     class Meta:
         verbose_name = _("progress report")
@@ -547,14 +505,7 @@ class Acceptance(TimeStampedModel):
     result = models.CharField(_("result"), max_length=4, choices=AcceptanceResult.choices)
     score = _score_field(_("score (0–100)"))
     comments = models.TextField(_("comments"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = actor_field(_("by"))
 
     class Meta:
         verbose_name = _("acceptance")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import Community, Region, ServiceCategory
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, actor_field
 
 from ..choices import ExpertRole, LedgerKind, ProviderType, ResourceStatus
 
@@ -51,14 +51,7 @@ class FundingResource(TimeStampedModel):
         _("status"), max_length=12, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("created by"))
     # Running totals of the ledger, kept under the row lock so the database itself can refuse
     # an overspend (check constraints below); the ledger entries remain the record of truth.
     committed = models.DecimalField(
@@ -165,14 +158,7 @@ class LedgerEntry(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = actor_field(_("by"))
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -239,14 +225,7 @@ class ResidentDecision(TimeStampedModel):
         db_persist=True,
         verbose_name=_("passed"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = actor_field(_("recorded by"))
 
     class Meta:
         verbose_name = _("residents' decision")
