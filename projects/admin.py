@@ -6,7 +6,10 @@ from .models import (
     Assignment,
     Bid,
     Expert,
+    Fair,
+    FairRegistration,
     FundingResource,
+    Intention,
     LedgerEntry,
     Notification,
     ProgressReport,
@@ -202,3 +205,28 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__display_name", "project__title")
     raw_id_fields = ("user", "project")
     list_select_related = ("user", "project")
+
+
+@admin.register(Fair)
+class FairAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "held_on", "venue", "region")
+    list_filter = ("year",)
+    search_fields = ("name", "venue", "region__name")
+    raw_id_fields = ("region", "created_by")
+    list_select_related = ("region",)
+
+
+@admin.register(FairRegistration)
+class FairRegistrationAdmin(admin.ModelAdmin):
+    list_display = ("fair", "street", "community", "org", "created_at")
+    search_fields = ("fair__name", "street__name", "community__name", "org__name")
+    raw_id_fields = ("fair", "street", "community", "org", "registered_by")
+    list_select_related = ("fair", "street", "community", "org")
+
+
+@admin.register(Intention)
+class IntentionAdmin(admin.ModelAdmin):
+    list_display = ("title", "fair", "community", "org", "amount", "signed_at", "project")
+    search_fields = ("title", "fair__name", "community__name", "org__name", "project__code")
+    raw_id_fields = ("fair", "community", "org", "need", "offer", "signed_by", "project")
+    list_select_related = ("fair", "community", "org", "project")

@@ -304,3 +304,40 @@ def project_actions(user, project: Project, memberships: Memberships | None = No
         "withdraw-demonstration": r.official and completed and project.demonstration,
     }
     return [name for name in ACTIONS if allowed[name]]
+
+
+# --- fairs (供需对接会) -------------------------------------------------------------------------
+
+
+def can_create_fair(user, region_code: str) -> bool:
+    """Officials hold a fair for their own region or one below it."""
+    return has_jurisdiction(user, region_code)
+
+
+def can_register_street(user, street_code: str) -> bool:
+    return has_jurisdiction(user, street_code)
+
+
+def can_register_community(user, community) -> bool:
+    """Staff register their own community; officials any community within their region."""
+    return is_community_staff(user, community.id) or has_jurisdiction(user, community.region_id)
+
+
+def can_register_org(user, org) -> bool:
+    """Members register their own organization; officials any registered within their region."""
+    return is_org_member(user, org.id) or has_jurisdiction(user, org.region_id)
+
+
+def can_sign_intention(user, community, org) -> bool:
+    """Either party signs: staff of the community, a member of the organization, or an
+    official over the community."""
+    return (
+        is_community_staff(user, community.id)
+        or is_org_member(user, org.id)
+        or has_jurisdiction(user, community.region_id)
+    )
+
+
+def can_convert_intention(user, intention) -> bool:
+    """The draft belongs to the community, so its staff convert (as `can_create_project`)."""
+    return is_community_staff(user, intention.community_id)

@@ -591,3 +591,43 @@ class NotificationFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     kind = "assigned"
     project = factory.SubFactory(ProjectFactory)
+
+
+# --- fairs ----------------------------------------------------------------------------------
+
+
+class FairFactory(DjangoModelFactory):
+    """The city's yearly supply–demand matchmaking fair."""
+
+    class Meta:
+        model = "projects.Fair"
+
+    name = factory.Sequence(lambda n: f"2026年长沙市社区服务供需对接会{n}")
+    year = 2026
+    held_on = date(2026, 5, 20)
+    venue = "长沙市民之家"
+    region = factory.LazyFunction(lambda: region(CITY))
+
+
+class FairRegistrationFactory(DjangoModelFactory):
+    """A community's registration (pass `street=` or `org=` with `community=None`)."""
+
+    class Meta:
+        model = "projects.FairRegistration"
+
+    fair = factory.SubFactory(FairFactory)
+    community = factory.SubFactory(CommunityFactory)
+
+
+class IntentionFactory(DjangoModelFactory):
+    """A signed intention (the registrations are not made: use the services for the rules)."""
+
+    class Meta:
+        model = "projects.Intention"
+
+    fair = factory.SubFactory(FairFactory)
+    community = factory.SubFactory(CommunityFactory)
+    org = factory.SubFactory(SocialOrgFactory)
+    title = factory.Sequence(lambda n: f"意向项目{n}")
+    amount = Decimal("60000.00")
+    signed_at = factory.LazyFunction(timezone.now)

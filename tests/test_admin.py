@@ -29,7 +29,10 @@ from projects.models import (
     Assignment,
     Bid,
     Expert,
+    Fair,
+    FairRegistration,
     FundingResource,
+    Intention,
     LedgerEntry,
     Notification,
     ProgressReport,
@@ -75,6 +78,9 @@ FACTORIES = {
     ProgressReport: f.ProgressReportFactory,
     Acceptance: f.AcceptanceFactory,
     Notification: f.NotificationFactory,
+    Fair: f.FairFactory,
+    FairRegistration: f.FairRegistrationFactory,
+    Intention: f.IntentionFactory,
     # Third-party models whose rows are easy to make.
     Group: lambda: Group.objects.create(name="社区工作者"),
 }

@@ -1,5 +1,6 @@
 """Models of the projects app: the money (resources, ledger, decisions) and the projects."""
 
+from .fairs import Fair, FairRegistration, Intention
 from .projects import (
     Acceptance,
     Assignment,
@@ -19,7 +20,10 @@ __all__ = [
     "Assignment",
     "Bid",
     "Expert",
+    "Fair",
+    "FairRegistration",
     "FundingResource",
+    "Intention",
     "LedgerEntry",
     "Notification",
     "ProgressReport",

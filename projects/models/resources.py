@@ -51,6 +51,15 @@ class FundingResource(TimeStampedModel):
         _("status"), max_length=12, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    fair = models.ForeignKey(
+        "projects.Fair",
+        verbose_name=_("fair"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        help_text=_("The matchmaking fair this money was published for, if any."),
+    )
     created_by = actor_field(_("created by"))
     # Running totals of the ledger, kept under the row lock so the database itself can refuse
     # an overspend (check constraints below); the ledger entries remain the record of truth.

@@ -10,6 +10,7 @@ from .delivery import (
     supervision_record,
 )
 from .demonstration import project_designate_demonstration, project_withdraw_demonstration
+from .fairs import fair_create, intention_convert, intention_sign, registration_add
 from .lifecycle import (
     bid_rankings,
     bid_submit,
@@ -42,6 +43,9 @@ __all__ = [
     "bid_withdraw",
     "community_funds_ensure",
     "decision_record",
+    "fair_create",
+    "intention_convert",
+    "intention_sign",
     "ledger_commit",
     "ledger_disburse",
     "ledger_release",
@@ -59,6 +63,7 @@ __all__ = [
     "project_submit_final_report",
     "project_update",
     "project_withdraw_demonstration",
+    "registration_add",
     "remind_progress_reports",
     "resource_create",
     "resource_publish",
