@@ -14,6 +14,7 @@ from communities.api.views import (
     TargetGroupViewSet,
 )
 from matchmaking.api.dashboard import DashboardExportView, DashboardView
+from matchmaking.api.reports import ReportViewSet
 from matchmaking.api.views import (
     ConversationViewSet,
     MatchRunViewSet,
@@ -25,6 +26,7 @@ from orgs.api.views import OfferingViewSet, OrgViewSet
 from projects.api.views import (
     DecisionViewSet,
     DemonstrationProjectListView,
+    FairViewSet,
     MeView,
     NotificationViewSet,
     ProjectViewSet,
@@ -43,10 +45,12 @@ router.register("offers", OfferingViewSet, basename="offer")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("fairs", FairViewSet, basename="fair")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("match-runs", MatchRunViewSet, basename="match-run")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("conversations", ConversationViewSet, basename="conversation")
+router.register("reports", ReportViewSet, basename="report")
 
 v1 = [
     path("auth/login/", LoginView.as_view(), name="login"),

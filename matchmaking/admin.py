@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Conversation, MatchRun, MatchSuggestion, Message
+from .models import Conversation, MatchRun, MatchSuggestion, Message, Report
 
 
 @admin.register(MatchRun)
@@ -46,3 +46,28 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ("body", "conversation__need__title", "conversation__org__name")
     raw_id_fields = ("conversation", "sender")
     list_select_related = ("conversation", "sender")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "year",
+        "scope",
+        "format",
+        "status",
+        "progress",
+        "created_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("kind", "format", "status", "year")
+    search_fields = ("scope__name", "scope__code", "error")
+    raw_id_fields = ("scope", "created_by")
+    readonly_fields = ("file", "summary", "error", "started_at", "finished_at")
+    list_select_related = ("scope", "created_by")
+
+    def has_add_permission(self, request) -> bool:
+        """Reports are requested on the reports page (the service queues the build)."""
+        return False

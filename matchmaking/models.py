@@ -165,3 +165,68 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class ReportKind(models.TextChoices):
+    NEEDS_HANDBOOK = "needs_handbook", _("Community Service Needs Handbook")
+    SUPPLY_HANDBOOK = "supply_handbook", _("Social Organization Service Supply Handbook")
+    RESOURCES_HANDBOOK = "resources_handbook", _("Project Resource Handbook")
+    RANKING = "ranking", _("Project Implementation Ranking")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+
+
+class Report(TimeStampedModel):
+    """A yearly handbook or ranking of a region as a PDF or XLSX file, built in the background.
+
+    The file is recorded only once it is completely written (status `done`); a failure
+    records its reason in `error` and leaves no file. See docs/reports.md.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="reports"
+    )
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/", max_length=255, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = actor_field(_("requested by"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["scope", "-created_at"]),
+            models.Index(fields=["kind", "year"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportKind.values), name="report_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=ReportFormat.values), name="report_format_valid"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_le_100"),
+            models.CheckConstraint(
+                condition=Q(status=RunStatus.DONE) | Q(file=""), name="report_file_only_when_done"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scope_id} {self.year} #{self.pk}"

@@ -3,7 +3,7 @@
 from communities.permissions import has_jurisdiction, is_community_staff
 from orgs.permissions import is_org_member
 
-from .models import MatchRun, MatchSuggestion
+from .models import MatchRun, MatchSuggestion, Report
 
 
 def can_run_matching(user, region_code: str) -> bool:
@@ -49,3 +49,27 @@ def can_open_dashboard(user) -> bool:
 def can_view_dashboard(user, region_code: str) -> bool:
     """An official sees the dashboard of their region and of every region below it."""
     return bool(user.is_authenticated and user.is_superuser) or has_jurisdiction(user, region_code)
+
+
+# --- reports (handbooks and the ranking) ------------------------------------------------------
+# Reports are an official's tool: officials request them for their region or any region below
+# it, and see and download the reports whose scope lies inside their jurisdiction — whoever
+# requested them. Community staff and organization members may not use reports at all (403):
+# the handbooks compile what is public anyway, page by page, and the files are for the
+# civil-affairs bureau to print and hand out. Superusers (platform administrators) may do
+# everything, as on the dashboard.
+
+
+def can_use_reports(user) -> bool:
+    """The reports pages and API at all: officials of any region and superusers."""
+    return bool(user.is_authenticated and (user.is_superuser or user.official_memberships.exists()))
+
+
+def can_request_report(user, region_code: str) -> bool:
+    """Request a report of `region_code`: an official of that region or of one above it."""
+    return bool(user.is_authenticated and user.is_superuser) or has_jurisdiction(user, region_code)
+
+
+def can_view_report(user, report: Report) -> bool:
+    """See (and download) a report: only when the user's jurisdiction covers its scope."""
+    return can_request_report(user, report.scope_id)

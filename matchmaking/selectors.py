@@ -126,3 +126,23 @@ def conversations_visible_to(user) -> QuerySet:
         .annotate(unread_community=unread_for_community, unread_org=unread_for_org)
         .order_by(F("last_message_at").desc(nulls_last=True), "-id")
     )
+
+
+def fair_proposal(fair, user) -> QuerySet[MatchSuggestion]:
+    """The matching proposal for a fair's participants: the engine's suggestions (from the
+    latest batch run) pairing a registered community's open need with a registered
+    organization's published offering, those in the capacity-aware proposal first. Each
+    viewer sees the pairs they may see anyway (`suggestions_visible_to`)."""
+    registered = fair.registrations
+    return (
+        suggestions_visible_to(user)
+        .filter(
+            need__community_id__in=registered.filter(community__isnull=False).values(
+                "community_id"
+            ),
+            org_id__in=registered.filter(org__isnull=False).values("org_id"),
+            need__status__in=(NeedStatus.PUBLISHED, NeedStatus.MATCHED),
+            offering__status=OfferingStatus.PUBLISHED,
+        )
+        .order_by("-proposed", "-score", "need_id", "rank")
+    )

@@ -15,6 +15,15 @@ def run_match(run_id: int) -> str:
     return match_run_execute(run_id).status
 
 
+@shared_task(name="matchmaking.build_report", acks_late=True)
+def build_report(report_id: int) -> str:
+    """Build one queued report (handbook or ranking, PDF or XLSX). Safe to deliver twice: a
+    finished report is not rebuilt, and a race of two deliveries records one file."""
+    from .reports.services import report_execute
+
+    return report_execute(report_id).status
+
+
 @shared_task(name="matchmaking.nightly_matching")
 def nightly_matching() -> int | None:
     """Beat job: rematch the platform's city each night unless a run is already going."""

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import import_views, views
+from . import fair_views, import_views, views
+from .reports.urls import urlpatterns as report_urlpatterns
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -25,6 +26,27 @@ urlpatterns = [
     path("match-runs/<int:pk>/", views.RunDetailView.as_view(), name="run-detail"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("dashboard/export/", views.DashboardExportView.as_view(), name="dashboard-export"),
+    path("fairs/", fair_views.FairListView.as_view(), name="fair-list"),
+    path("fairs/new/", fair_views.FairCreateView.as_view(), name="fair-create"),
+    path("fairs/<int:pk>/", fair_views.FairDetailView.as_view(), name="fair-detail"),
+    path(
+        "fairs/<int:pk>/participants/",
+        fair_views.ParticipantListView.as_view(),
+        name="fair-participants",
+    ),
+    path("fairs/<int:pk>/register/", fair_views.RegisterView.as_view(), name="fair-register"),
+    path("fairs/<int:pk>/proposal/", fair_views.ProposalView.as_view(), name="fair-proposal"),
+    path(
+        "fairs/<int:pk>/intentions/",
+        fair_views.IntentionListView.as_view(),
+        name="fair-intentions",
+    ),
+    path("fairs/<int:pk>/sign/", fair_views.IntentionSignView.as_view(), name="fair-sign"),
+    path(
+        "fairs/<int:pk>/intentions/<int:intention_id>/convert/",
+        fair_views.IntentionConvertView.as_view(),
+        name="fair-convert",
+    ),
     path("imports/", import_views.ImportView.as_view(), name="import"),
     path(
         "imports/templates/<str:kind>.<str:fmt>",
@@ -43,3 +65,4 @@ urlpatterns = [
         name="import-errors",
     ),
 ]
+urlpatterns += report_urlpatterns

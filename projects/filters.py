@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from communities.filters import ANY, MAX_ID, CategoryFilter, RegionWithinFilter, text_query
 
 from .choices import Procurement, ProjectStatus, ProviderType, ResourceStatus
-from .models import FundingResource, Notification, Project, ResidentDecision
+from .models import (
+    Fair,
+    FairRegistration,
+    FundingResource,
+    Intention,
+    Notification,
+    Project,
+    ResidentDecision,
+)
 
 
 class ResourceFilter(django_filters.FilterSet):
@@ -21,6 +29,9 @@ class ResourceFilter(django_filters.FilterSet):
         field_name="community_id", label=_("Community"), min_value=1, max_value=MAX_ID
     )
     category = django_filters.CharFilter(field_name="categories__code", label=_("Category"))
+    fair = django_filters.NumberFilter(
+        field_name="fair_id", label=_("Fair"), min_value=1, max_value=MAX_ID
+    )
 
     class Meta:
         model = FundingResource
@@ -86,4 +97,52 @@ class NotificationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Notification
+        fields = []
+
+
+class FairFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1, max_value=9999)
+    within = RegionWithinFilter(region_field="region_id")
+
+    class Meta:
+        model = Fair
+        fields = []
+
+
+class RegistrationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Participant"),
+        empty_label=ANY,
+        choices=[
+            ("street", _("Street")),
+            ("community", _("Community")),
+            ("org", _("Organization")),
+        ],
+        method="filter_kind",
+    )
+
+    class Meta:
+        model = FairRegistration
+        fields = []
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False}) if value else queryset
+
+
+class IntentionFilter(django_filters.FilterSet):
+    community = django_filters.NumberFilter(
+        field_name="community_id", label=_("Community"), min_value=1, max_value=MAX_ID
+    )
+    org = django_filters.NumberFilter(
+        field_name="org_id", label=_("Organization"), min_value=1, max_value=MAX_ID
+    )
+    converted = django_filters.BooleanFilter(
+        field_name="project", lookup_expr="isnull", exclude=True, label=_("Converted")
+    )
+    q = django_filters.CharFilter(
+        method=text_query(["title", "community__name", "org__name"]), label=_("Search")
+    )
+
+    class Meta:
+        model = Intention
         fields = []

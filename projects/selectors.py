@@ -16,7 +16,10 @@ from .models import (
     Assignment,
     Bid,
     Expert,
+    Fair,
+    FairRegistration,
     FundingResource,
+    Intention,
     Notification,
     Project,
     ProjectFunding,
@@ -128,7 +131,7 @@ def decisions_visible_to(user) -> QuerySet:
 
 def project_list() -> QuerySet[Project]:
     return Project.objects.select_related(
-        "community__region", "category", "directed_org", "awarded_bid__org"
+        "community__region", "category", "directed_org", "awarded_bid__org", "intention"
     )
 
 
@@ -252,3 +255,31 @@ def track_records(org_ids) -> dict[int, tuple[float, ...]]:
 
 def live_bid_count(project: Project) -> int:
     return project.bids.filter(status=BidStatus.SUBMITTED).count()
+
+
+# --- fairs (供需对接会) ----------------------------------------------------------------------
+
+
+def fair_list() -> QuerySet[Fair]:
+    """Fairs are public events: everyone sees the list, the participants and the figures."""
+    return Fair.objects.select_related("region")
+
+
+def registrations_of(fair: Fair) -> QuerySet[FairRegistration]:
+    return fair.registrations.select_related("street", "community", "org").order_by("id")
+
+
+def intentions_visible_to(user) -> QuerySet[Intention]:
+    """Intention projects are the two parties' business until they become a project: the
+    community's staff, the organization's members, and officials over the community or over
+    the fair's region."""
+    intentions = Intention.objects.select_related("fair", "community", "org", "project", "category")
+    if not user.is_authenticated:
+        return intentions.none()
+    if user.is_superuser:
+        return intentions
+    codes = official_region_codes(user)
+    query = Q(community_id__in=staff_community_ids(user))
+    query |= Q(org_id__in=SocialOrg.objects.filter(members__user=user).values("id"))
+    query |= within_q("community__region_id", codes) | within_q("fair__region_id", codes)
+    return intentions.filter(query)

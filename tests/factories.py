@@ -413,6 +413,18 @@ class ExpertFactory(DjangoModelFactory):
             self.fields.set([_as_category(v) for v in extracted])
 
 
+class ReportFactory(DjangoModelFactory):
+    """A queued handbook of 天心区 (build it with the services to get a file)."""
+
+    class Meta:
+        model = "matchmaking.Report"
+
+    kind = "needs_handbook"
+    year = 2026
+    scope = factory.LazyFunction(lambda: region(TIANXIN))
+    format = "pdf"
+
+
 class MatchRunFactory(DjangoModelFactory):
     class Meta:
         model = "matchmaking.MatchRun"

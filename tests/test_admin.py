@@ -22,7 +22,7 @@ from communities.models import (
     ServiceNeed,
     TargetGroup,
 )
-from matchmaking.models import Conversation, MatchRun, MatchSuggestion, Message
+from matchmaking.models import Conversation, MatchRun, MatchSuggestion, Message, Report
 from orgs.models import OrgMember, ServiceOffering, SocialOrg, SocialWorker
 from projects.models import (
     Acceptance,
@@ -65,6 +65,7 @@ FACTORIES = {
     LedgerEntry: f.LedgerEntryFactory,
     ResidentDecision: f.ResidentDecisionFactory,
     MatchRun: f.MatchRunFactory,
+    Report: f.ReportFactory,
     MatchSuggestion: f.MatchSuggestionFactory,
     Conversation: f.ConversationFactory,
     Message: f.MessageFactory,

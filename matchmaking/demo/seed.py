@@ -10,6 +10,7 @@ from django.db import transaction
 from communities.models import ServiceCategory, TargetGroup
 
 from .context import SCALES, SeedContext
+from .fair import seed_fair
 from .funding import seed_funding
 from .geography import seed_communities, seed_regions
 from .logins import seed_logins
@@ -49,6 +50,9 @@ SEEDED_MODELS = (
     "projects.ProgressReport",
     "projects.Acceptance",
     "projects.Notification",
+    "projects.Fair",
+    "projects.FairRegistration",
+    "projects.Intention",
     "accounts.User",
 )
 
@@ -97,6 +101,7 @@ def seed_demo(
         seed_funding(ctx)
         logins = seed_logins(ctx)
         seed_projects(ctx)
+        seed_fair(ctx)
     after = row_counts()
     log("rows per model (total, +added by this run):")
     for label, count in after.items():

@@ -18,6 +18,7 @@ from communities.models import ServiceCategory, TargetGroup
 
 from . import references
 from .kinds import KINDS
+from .kinds.fair import PARTICIPANT_ZH
 
 TEXT_COLUMNS = {
     "code",
@@ -40,6 +41,7 @@ DROPDOWNS = {
     "grade": ["1A", "2A", "3A", "4A", "5A", "无"],
     "publish": ["是", "否"],
     "verified": ["是", "否"],
+    "participant": references.zh_names(PARTICIPANT_ZH),
 }
 DATA_ROWS = 5000  # how far down the drop-downs and text formats reach
 

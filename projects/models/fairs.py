@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.choices import RegionLevel
-from communities.models import Community, Region, ServiceNeed
+from communities.models import Community, Region, ServiceCategory, ServiceNeed
 from core.models import TimeStampedModel, actor_field
 from orgs.models import ServiceOffering, SocialOrg
 
@@ -141,6 +141,15 @@ class Intention(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="intentions",
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("service category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intentions",
+        help_text=_("The project draft's category; taken from the need or the offering."),
     )
     signed_at = models.DateTimeField(_("signed at"))
     signed_by = actor_field(_("signed by"))

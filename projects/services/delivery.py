@@ -22,17 +22,17 @@ from ..permissions import (
     can_supervise,
 )
 from . import notify
-from .lifecycle import (
-    _ensure,
-    _lock,
-    _lock_resources,
-    _move,
-    _refresh,
-    _release_all,
-    _require,
-    _text,
-)
 from .money import ledger_disburse
+from .steps import (
+    ensure_allowed,
+    lock_project,
+    lock_resources,
+    move,
+    refresh,
+    release_all,
+    require,
+    required_text,
+)
 
 S = ProjectStatus
 
@@ -41,17 +41,17 @@ S = ProjectStatus
 
 @transaction.atomic
 def project_start(*, actor, project: Project) -> Project:
-    _require(
+    require(
         can_start_project(actor, project),
         _("Only the awarded organization or the community may start the project."),
     )
-    locked = _lock(project)
-    _move(locked, "start", actor=actor)
+    locked = lock_project(project)
+    move(locked, "start", actor=actor)
     locked.started_at = timezone.now()
     locked.save()
     if locked.awarded_bid_id:
         notify.org_members(locked.awarded_bid.org_id, NotificationKind.REPORT_DUE, locked)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 DELIVERY = (S.IN_PROGRESS, S.RECTIFICATION)
@@ -61,15 +61,15 @@ DELIVERY = (S.IN_PROGRESS, S.RECTIFICATION)
 def progress_report_submit(
     *, actor, project: Project, period_end, summary: str, beneficiaries_served: int
 ) -> ProgressReport:
-    _require(can_report_progress(actor, project), _("Only the awarded organization reports."))
-    locked = _lock(project)
+    require(can_report_progress(actor, project), _("Only the awarded organization reports."))
+    locked = lock_project(project)
     if locked.status not in DELIVERY:
         raise InvalidTransition(_("Progress is reported while the service is running."))
     report = ProgressReport(
         project=locked,
         org_id=locked.awarded_bid.org_id,
         period_end=period_end,
-        summary=_text(summary, "summary", _("Summarise what was done.")),
+        summary=required_text(summary, "summary", _("Summarise what was done.")),
         beneficiaries_served=beneficiaries_served,
         submitted_by=actor,
     )
@@ -80,8 +80,8 @@ def progress_report_submit(
 def supervision_record(
     *, actor, project: Project, visited_on, findings: str, rating: int
 ) -> SupervisionVisit:
-    _require(can_supervise(actor, project), _("Only supervisors assigned to the project visit."))
-    locked = _lock(project)
+    require(can_supervise(actor, project), _("Only supervisors assigned to the project visit."))
+    locked = lock_project(project)
     if locked.status not in (*DELIVERY, S.ACCEPTANCE):
         raise InvalidTransition(_("Supervision visits are recorded while the service runs."))
     if visited_on > timezone.localdate():
@@ -93,7 +93,7 @@ def supervision_record(
         project=locked,
         supervisor=actor,
         visited_on=visited_on,
-        findings=_text(findings, "findings", _("Write down what you found.")),
+        findings=required_text(findings, "findings", _("Write down what you found.")),
         rating=rating,
     )
     return clean_and_save(visit, actor=actor)
@@ -101,17 +101,17 @@ def supervision_record(
 
 @transaction.atomic
 def project_submit_final_report(*, actor, project: Project, report: str) -> Project:
-    _require(
+    require(
         can_report_progress(actor, project), _("Only the awarded organization files the report.")
     )
-    locked = _lock(project)
-    report = _text(report, "report", _("The final report is empty."))
-    _move(locked, "submit_final_report", actor=actor)
+    locked = lock_project(project)
+    report = required_text(report, "report", _("The final report is empty."))
+    move(locked, "submit_final_report", actor=actor)
     locked.final_report = report
     locked.final_report_at = timezone.now()
     locked.save()
     notify.officials(locked, NotificationKind.ACCEPTANCE_DUE)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 @transaction.atomic
@@ -120,12 +120,12 @@ def project_accept(
 ) -> Project:
     """Officials check the delivered service. A pass pays the contract out of the ledger; a
     first failure sends it to rectification, a second one fails it and releases the money."""
-    _require(
+    require(
         can_accept_project(actor, project),
         _("Only officials over the project's community accept it."),
     )
-    locked = _lock(project)
-    _ensure(locked, "accept_pass")
+    locked = lock_project(project)
+    ensure_allowed(locked, "accept_pass")
     if not locked.final_report:
         raise InvalidTransition(_("There is no final report yet."), code="final_report_missing")
     if not locked.visits.exists():
@@ -141,12 +141,12 @@ def project_accept(
     clean_and_save(acceptance, actor=actor)
     note = f"{acceptance.get_result_display()} {score}"
     if result == "pass":
-        _move(locked, "accept_pass", actor=actor, note=note)
+        move(locked, "accept_pass", actor=actor, note=note)
         locked.acceptance_score = score
         locked.closed_at = timezone.now()
         locked.save()
         lines = list(locked.funding.select_related("resource"))
-        _lock_resources(lines)
+        lock_resources(lines)
         for line in lines:
             if line.outstanding > 0:
                 amount = line.outstanding
@@ -160,37 +160,37 @@ def project_accept(
                 line.disbursed += amount
                 line.save(update_fields=["disbursed"])
     elif not locked.rectified:
-        _move(locked, "accept_fail", actor=actor, note=note)
+        move(locked, "accept_fail", actor=actor, note=note)
         locked.rectified = True
         locked.save()
     else:
-        _move(locked, "accept_fail_final", actor=actor, note=note)
+        move(locked, "accept_fail_final", actor=actor, note=note)
         locked.acceptance_score = score
         locked.closed_at = timezone.now()
         locked.save()
-        _release_all(locked, actor=actor, note=_("failed acceptance"))
+        release_all(locked, actor=actor, note=_("failed acceptance"))
     notify.org_members(locked.awarded_bid.org_id, NotificationKind.ACCEPTED, locked)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 @transaction.atomic
 def project_cancel(*, actor, project: Project, reason: str) -> Project:
     """Stop the project with a reason; what is still reserved goes back to the resources."""
-    _require(can_cancel_project(actor, project), _("You may not cancel this project."))
-    reason = _text(reason, "reason", _("Say why the project is cancelled."))
-    locked = _lock(project)
+    require(can_cancel_project(actor, project), _("You may not cancel this project."))
+    reason = required_text(reason, "reason", _("Say why the project is cancelled."))
+    locked = lock_project(project)
     # Asked again of the locked row: who may cancel depends on the status, which the caller's
     # copy may no longer show (the organization started the work meanwhile).
-    _require(can_cancel_project(actor, locked), _("You may not cancel this project."))
-    _move(locked, "cancel", actor=actor, note=reason)
+    require(can_cancel_project(actor, locked), _("You may not cancel this project."))
+    move(locked, "cancel", actor=actor, note=reason)
     locked.cancel_reason = reason
     locked.closed_at = timezone.now()
     locked.save()
-    _release_all(locked, actor=actor, note=_("cancelled"))
+    release_all(locked, actor=actor, note=_("cancelled"))
     org_ids = set(locked.bids.exclude(status=BidStatus.WITHDRAWN).values_list("org_id", flat=True))
     for org_id in org_ids:
         notify.org_members(org_id, NotificationKind.CANCELLED, locked)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 def remind_progress_reports(*, now: datetime | None = None) -> int:

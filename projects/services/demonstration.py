@@ -14,7 +14,7 @@ from core.errors import InvalidTransition, NotAllowed
 from ..choices import ProjectStatus
 from ..models import Project, ProjectTransition
 from ..permissions import is_project_official
-from .lifecycle import _lock, _refresh, _text, _user
+from .steps import actor_user, lock_project, refresh, required_text
 
 DESIGNATE = "designate_demonstration"
 WITHDRAW = "withdraw_demonstration"
@@ -26,8 +26,8 @@ def _check(actor, project: Project, text, field: str, message: str) -> tuple[Pro
         raise NotAllowed(
             _("Only officials over the project's community designate demonstration projects.")
         )
-    text = _text(text, field, message)
-    locked = _lock(project)
+    text = required_text(text, field, message)
+    locked = lock_project(project)
     if locked.status != ProjectStatus.COMPLETED:
         raise InvalidTransition(
             _("Only a completed project can be a demonstration project."), code="not_completed"
@@ -36,7 +36,7 @@ def _check(actor, project: Project, text, field: str, message: str) -> tuple[Pro
 
 
 def _log(locked: Project, action: str, *, actor, note: str) -> None:
-    locked._history_user = _user(actor)  # django-simple-history: who made this version
+    locked._history_user = actor_user(actor)  # django-simple-history: who made this version
     locked.save(
         update_fields=[
             "demonstration",
@@ -51,7 +51,7 @@ def _log(locked: Project, action: str, *, actor, note: str) -> None:
         action=action,
         from_status=locked.status,
         to_status=locked.status,
-        by=_user(actor),
+        by=actor_user(actor),
         note=note,
     )
 
@@ -69,9 +69,9 @@ def project_designate_demonstration(*, actor, project: Project, citation: str) -
     locked.demonstration = True
     locked.demonstration_citation = citation
     locked.demonstration_at = timezone.now()
-    locked.demonstration_by = _user(actor)
+    locked.demonstration_by = actor_user(actor)
     _log(locked, DESIGNATE, actor=actor, note=citation)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 @transaction.atomic
@@ -89,4 +89,4 @@ def project_withdraw_demonstration(*, actor, project: Project, reason: str) -> P
     locked.demonstration_at = None
     locked.demonstration_by = None
     _log(locked, WITHDRAW, actor=actor, note=reason)
-    return _refresh(project, locked)
+    return refresh(project, locked)

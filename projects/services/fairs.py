@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community, Region, ServiceNeed
+from communities.models import Community, Region, ServiceCategory, ServiceNeed
 from core import regions
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from core.services import clean_and_save
@@ -25,10 +25,7 @@ from ..permissions import (
     can_sign_intention,
 )
 from .lifecycle import project_create
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
+from .steps import actor_user
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -43,7 +40,12 @@ def fair_create(
     if not can_create_fair(actor, region.code):
         raise NotAllowed(_("Only officials of this region or above may hold a fair for it."))
     fair = Fair(
-        name=name, year=year, held_on=held_on, venue=venue, region=region, created_by=_user(actor)
+        name=name,
+        year=year,
+        held_on=held_on,
+        venue=venue,
+        region=region,
+        created_by=actor_user(actor),
     )
     return clean_and_save(fair, actor=actor)
 
@@ -93,7 +95,9 @@ def registration_add(
         return existing
     try:
         with transaction.atomic():
-            return FairRegistration.objects.create(fair=fair, registered_by=_user(actor), **lookup)
+            return FairRegistration.objects.create(
+                fair=fair, registered_by=actor_user(actor), **lookup
+            )
     except IntegrityError:  # a concurrent registration of the same participant won the race
         return FairRegistration.objects.get(fair=fair, **lookup)
 
@@ -119,9 +123,11 @@ def intention_sign(
     title: str = "",
     need: ServiceNeed | None = None,
     offer: ServiceOffering | None = None,
+    category: ServiceCategory | None = None,
 ) -> Intention:
     """A community and an organization, both registered at the fair, sign an intention
-    project; the title defaults to the need's (or the offering's) so signing stays quick."""
+    project; the title and the service category default to the need's (or the offering's) so
+    signing stays quick. The category is needed because the intention becomes a project."""
     if not can_sign_intention(actor, community, org):
         raise NotAllowed(
             _(
@@ -146,6 +152,9 @@ def intention_sign(
     title = (title or "").strip() or (need.title if need else offer.title if offer else "")
     if not title:
         errors["title"] = [_("Give the intention a title, or choose a need or an offering.")]
+    category = category or (need.category if need else offer.category if offer else None)
+    if category is None:
+        errors["category"] = [_("Choose a service category, or a need or an offering.")]
     if errors:
         message = "; ".join(m for msgs in errors.values() for m in msgs)
         raise ValidationFailed(message, fields=errors)
@@ -157,16 +166,18 @@ def intention_sign(
         amount=value,
         need=need,
         offer=offer,
+        category=category,
         signed_at=timezone.now(),
-        signed_by=_user(actor),
+        signed_by=actor_user(actor),
     )
     return clean_and_save(intention, actor=actor)
 
 
 @transaction.atomic
-def intention_convert(*, actor, intention: Intention):
+def intention_convert(*, actor, intention: Intention, category: ServiceCategory | None = None):
     """Turn a signed intention into a `directed` project draft of the community, naming the
-    organization; the intention keeps the link (and through it the fair)."""
+    organization; the intention keeps the link (and through it the fair). `category` is for
+    intentions that have none (imported from a fair's paper records)."""
     if not can_convert_intention(actor, intention):
         raise NotAllowed(_("Only staff of this community may convert its intentions."))
     # Lock the intention row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
@@ -180,10 +191,10 @@ def intention_convert(*, actor, intention: Intention):
         raise InvalidTransition(
             _("This intention has already become a project."), code="already_converted"
         )
-    category = None
-    if locked.need_id:
+    category = locked.category or category
+    if category is None and locked.need_id:
         category = locked.need.category
-    elif locked.offer_id:
+    elif category is None and locked.offer_id:
         category = locked.offer.category
     project = project_create(
         actor=actor,

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from communities.models import Community, ServiceCategory, ServiceNeed
 from core import regions
@@ -53,6 +52,17 @@ from ..permissions import (
 )
 from . import notify
 from .money import ledger_commit, ledger_release
+from .steps import (
+    actor_user,
+    ensure_allowed,
+    lock_project,
+    lock_resources,
+    move,
+    refresh,
+    release_all,
+    require,
+    required_text,
+)
 
 S = ProjectStatus
 ZERO = Decimal("0.00")
@@ -71,73 +81,6 @@ PROJECT_FIELDS = (
     "period_start",
     "period_end",
 )
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().get(pk=project.pk)
-
-
-def _move(project: Project, action: str, *, actor, note: str = "") -> ProjectTransition:
-    """Apply one transition of the table to a locked project and log it."""
-    before = project.status
-    project._history_user = _user(actor)  # django-simple-history: who made this version
-    try:
-        getattr(project, action)()
-    except TransitionNotAllowed as exc:
-        raise InvalidTransition(
-            _("A project that is “%(status)s” cannot do that.") % {"status": S(before).label}
-        ) from exc
-    return ProjectTransition.objects.create(
-        project=project,
-        action=action,
-        from_status=before,
-        to_status=project.status,
-        by=_user(actor),
-        note=note,
-    )
-
-
-def _ensure(project: Project, action: str) -> None:
-    """Refuse an action the transition table does not allow from the current state."""
-    if not can_proceed(getattr(project, action)):
-        raise InvalidTransition(
-            _("A project that is “%(status)s” cannot do that.")
-            % {"status": S(project.status).label}
-        )
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise NotAllowed(message)
-
-
-def _refresh(target: Project, locked: Project) -> Project:
-    """Callers keep their instance: copy the locked row's state onto it."""
-    for field in locked._meta.concrete_fields:
-        setattr(target, field.attname, getattr(locked, field.attname))
-    return locked
-
-
-def _lock_resources(lines) -> None:
-    """Lock the lines' resources in one order (by id) before moving their money: two projects
-    listing the same resources in opposite orders would otherwise each hold one row and wait
-    for the other (a deadlock on PostgreSQL). The ledger's own per-row locks then re-enter."""
-    ids = sorted({line.resource_id for line in lines})
-    list(FundingResource.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-
-
-def _text(value, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(message, fields={field: [_("This field is required.")]})
-    return value
 
 
 # --- drafting -------------------------------------------------------------------------------
@@ -274,7 +217,7 @@ def project_create(
         budget=budget,
         category=category,
         need=need,
-        created_by=_user(actor),
+        created_by=actor_user(actor),
         **data,
     )
     if project.procurement == Procurement.OPEN:
@@ -287,7 +230,7 @@ def project_create(
     project.save(update_fields=["code"])
     _save_lines(project, lines)
     ProjectTransition.objects.create(
-        project=project, action="create", from_status="", to_status=S.DRAFT, by=_user(actor)
+        project=project, action="create", from_status="", to_status=S.DRAFT, by=actor_user(actor)
     )
     return project
 
@@ -297,7 +240,7 @@ def project_update(*, actor, project: Project, funding: Iterable[dict] | None = 
     """Change a draft; `funding`, when given, replaces every line."""
     if not can_edit_project(actor, project):
         raise NotAllowed(_("Only staff of this community may edit its projects."))
-    locked = _lock(project)
+    locked = lock_project(project)
     if locked.status != S.DRAFT:
         raise InvalidTransition(_("Only a draft can be edited."))
     unknown = set(data) - set(PROJECT_FIELDS)
@@ -319,7 +262,7 @@ def project_update(*, actor, project: Project, funding: Iterable[dict] | None = 
     clean_and_save(locked, actor=actor)
     if funding is not None:
         _save_lines(locked, lines)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 # --- publish and bidding ------------------------------------------------------------------
@@ -372,12 +315,12 @@ def _check_decision(project: Project, lines) -> None:
 @transaction.atomic
 def project_publish(*, actor, project: Project, bid_deadline: datetime) -> Project:
     """Open the project for bids: commit every funding line from the ledger."""
-    _require(
+    require(
         can_manage_project(actor, project),
         _("Only the community and the officials over it may publish the project."),
     )
-    locked = _lock(project)
-    _ensure(locked, "publish")
+    locked = lock_project(project)
+    ensure_allowed(locked, "publish")
     if bid_deadline is None or bid_deadline <= timezone.now():
         raise ValidationFailed(
             _("The bid deadline must be in the future."),
@@ -395,7 +338,7 @@ def project_publish(*, actor, project: Project, bid_deadline: datetime) -> Proje
             code="funding_incomplete",
         )
     _check_decision(locked, lines)
-    _lock_resources(lines)
+    lock_resources(lines)
     for line in lines:
         ledger_commit(
             actor=actor,
@@ -408,11 +351,11 @@ def project_publish(*, actor, project: Project, bid_deadline: datetime) -> Proje
         line.save(update_fields=["committed"])
     locked.bid_deadline = bid_deadline
     locked.published_at = timezone.now()
-    _move(locked, "publish", actor=actor)
+    move(locked, "publish", actor=actor)
     locked.save()
     if locked.procurement == Procurement.DIRECTED:
         notify.org_members(locked.directed_org_id, NotificationKind.ASSIGNED, locked)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 def _bidding_open(project: Project) -> None:
@@ -439,9 +382,9 @@ def bid_submit(
         if project.procurement == Procurement.DIRECTED:
             raise NotAllowed(_("This project is directed to another organization."))
         raise NotAllowed(_("Only members of a verified organization may bid."))
-    locked = _lock(project)  # serialises bids with closing the bidding
+    locked = lock_project(project)  # serialises bids with closing the bidding
     _bidding_open(locked)
-    proposal = _text(proposal, "proposal", _("Describe how you will deliver the service."))
+    proposal = required_text(proposal, "proposal", _("Describe how you will deliver the service."))
     amount = Decimal(amount)
     if amount <= 0 or amount > locked.budget:
         raise ValidationFailed(
@@ -474,8 +417,8 @@ def bid_submit(
 def bid_withdraw(*, actor, bid: Bid) -> Bid:
     from orgs.permissions import is_org_member
 
-    _require(is_org_member(actor, bid.org_id), _("Only the bidding organization may withdraw."))
-    locked = _lock(bid.project)
+    require(is_org_member(actor, bid.org_id), _("Only the bidding organization may withdraw."))
+    locked = lock_project(bid.project)
     _bidding_open(locked)
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     if bid.status != BidStatus.SUBMITTED:
@@ -486,39 +429,17 @@ def bid_withdraw(*, actor, bid: Bid) -> Bid:
     return bid
 
 
-def _release_all(project: Project, *, actor, note: str) -> Decimal:
-    """Give back everything still reserved for the project."""
-    released = ZERO
-    lines = list(project.funding.select_related("resource"))
-    _lock_resources(lines)
-    for line in lines:
-        outstanding = line.outstanding
-        if outstanding > 0:
-            ledger_release(
-                actor=actor,
-                resource=line.resource,
-                amount=outstanding,
-                reference=project.code,
-                note=note,
-                project=project,
-            )
-            line.released += outstanding
-            line.save(update_fields=["released"])
-            released += outstanding
-    return released
-
-
 @transaction.atomic
 def project_close_bidding(*, actor, project: Project) -> Project:
     """At the deadline: to review when valid bids came in, otherwise the project fails and its
     money goes back. `actor` is None when the beat closes it."""
     if actor is not None:
-        _require(
+        require(
             can_manage_project(actor, project),
             _("Only the community and the officials over it may close the bidding."),
         )
-    locked = _lock(project)
-    _ensure(locked, "close_bidding")
+    locked = lock_project(project)
+    ensure_allowed(locked, "close_bidding")
     live = locked.bids.filter(status=BidStatus.SUBMITTED)
     early_directed = (
         locked.procurement == Procurement.DIRECTED
@@ -532,19 +453,19 @@ def project_close_bidding(*, actor, project: Project) -> Project:
         )
     count = live.count()
     if count:
-        _move(locked, "close_bidding", actor=actor, note=_("%(n)s bids") % {"n": count})
+        move(locked, "close_bidding", actor=actor, note=_("%(n)s bids") % {"n": count})
         locked.save()
         notify.community_staff(locked, NotificationKind.DEADLINE_PASSED)
         notify.assigned(locked, ExpertRole.REVIEWER, NotificationKind.DEADLINE_PASSED)
         for org_id in set(live.values_list("org_id", flat=True)):
             notify.org_members(org_id, NotificationKind.DEADLINE_PASSED, locked)
     else:
-        _move(locked, "fail_bidding", actor=actor, note=_("No valid bid by the deadline."))
+        move(locked, "fail_bidding", actor=actor, note=_("No valid bid by the deadline."))
         locked.closed_at = timezone.now()
         locked.save()
-        _release_all(locked, actor=actor, note=_("no valid bid"))
+        release_all(locked, actor=actor, note=_("no valid bid"))
         notify.community_staff(locked, NotificationKind.DEADLINE_PASSED)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 # --- review and award ---------------------------------------------------------------------
@@ -569,8 +490,8 @@ def review_submit(
     comments: str = "",
 ) -> Review:
     """An assigned reviewer scores one bid, once."""
-    _require(can_review(actor, project), _("Only reviewers assigned to this project may score."))
-    locked = _lock(project)
+    require(can_review(actor, project), _("Only reviewers assigned to this project may score."))
+    locked = lock_project(project)
     if locked.status != S.REVIEWING:
         raise InvalidTransition(_("Bids are scored only while the project is under review."))
     if bid.project_id != locked.pk or bid.status != BidStatus.SUBMITTED:
@@ -616,12 +537,12 @@ def bid_rankings(project: Project) -> list[tuple[Bid, Decimal | None, int]]:
 @transaction.atomic
 def project_award(*, actor, project: Project, bid: Bid, reason: str = "") -> Project:
     """Pick the winner: the best-reviewed bid, or another one with a written reason."""
-    _require(
+    require(
         can_manage_project(actor, project),
         _("Only the community and the officials over it may award the project."),
     )
-    locked = _lock(project)
-    _ensure(locked, "award")
+    locked = lock_project(project)
+    ensure_allowed(locked, "award")
     if bid.project_id != locked.pk or bid.status != BidStatus.SUBMITTED:
         raise ValidationFailed(
             _("Choose a live bid of this project."), fields={"bid": [_("Not a live bid here.")]}
@@ -651,20 +572,20 @@ def project_award(*, actor, project: Project, bid: Bid, reason: str = "") -> Pro
     locked.contract_amount = bid.amount
     locked.award_reason = reason
     locked.awarded_at = timezone.now()
-    _move(locked, "award", actor=actor, note=reason or _("Best-reviewed bid."))
+    move(locked, "award", actor=actor, note=reason or _("Best-reviewed bid."))
     locked.save()
     _release_excess(locked, actor=actor)
     notify.org_members(bid.org_id, NotificationKind.AWARDED, locked)
     for org_id in losers:
         notify.org_members(org_id, NotificationKind.NOT_AWARDED, locked)
-    return _refresh(project, locked)
+    return refresh(project, locked)
 
 
 def _release_excess(project: Project, *, actor) -> None:
     """The contract is below the budget: give the difference back, last line first."""
     excess = project.budget - project.contract_amount
     lines = list(project.funding.select_related("resource").order_by("-id"))
-    _lock_resources(lines)
+    lock_resources(lines)
     for line in lines:
         if excess <= 0:
             break
@@ -688,11 +609,11 @@ def project_assign(
     *, actor, project: Project, reviewers: Iterable = (), supervisors: Iterable = ()
 ) -> Project:
     """Officials put experts from the pool on a project; assigning twice is a no-op."""
-    _require(
+    require(
         can_assign_experts(actor, project),
         _("Only officials over the project's community may assign experts."),
     )
-    locked = _lock(project)
+    locked = lock_project(project)
     if locked.status in (S.COMPLETED, S.FAILED, S.CANCELLED):
         raise InvalidTransition(_("The project is closed."))
     errors: dict[str, list[str]] = {}
@@ -712,10 +633,10 @@ def project_assign(
             continue
         for user in users:
             __, created = Assignment.objects.get_or_create(
-                project=locked, user=user, role=role, defaults={"assigned_by": _user(actor)}
+                project=locked, user=user, role=role, defaults={"assigned_by": actor_user(actor)}
             )
             if created:
                 notify.users([user], NotificationKind.ASSIGNED, locked)
     if errors:
         raise ValidationFailed("; ".join(m for v in errors.values() for m in v), fields=errors)
-    return _refresh(project, locked)
+    return refresh(project, locked)

@@ -17,7 +17,7 @@ from core.errors import InsufficientFunds, InvalidTransition, NotAllowed, Valida
 from core.services import clean_and_save, validation_failed
 
 from ..choices import LedgerKind, ProviderType, ResourceStatus
-from ..models import FundingResource, LedgerEntry, ResidentDecision
+from ..models import Fair, FundingResource, LedgerEntry, ResidentDecision
 from ..permissions import can_create_resource, can_edit_resource
 
 
@@ -35,10 +35,17 @@ def resource_create(
     categories: Iterable[ServiceCategory] = (),
     description: str = "",
     publish: bool = False,
+    fair: Fair | None = None,
 ) -> FundingResource:
-    """An official records money that can buy services in their jurisdiction."""
+    """An official records money that can buy services in their jurisdiction; `fair` when it
+    is published at a matchmaking fair (counted in the fair's statistics)."""
     if not can_create_resource(actor, region.code):
         raise NotAllowed(_("You can only publish resources for your own jurisdiction."))
+    if fair is not None and not regions.is_within(region.code, fair.region_id):
+        raise ValidationFailed(
+            _("The resource's region lies outside the fair's region."),
+            fields={"fair": [_("Choose a fair held for this region or one above it.")]},
+        )
     if community is not None and not regions.is_within(community.region_id, region.code):
         raise ValidationFailed(
             _("The community lies outside the resource's region."),
@@ -58,6 +65,7 @@ def resource_create(
         region=region,
         community=community,
         description=description,
+        fair=fair,
         created_by=actor,
     )
     if publish:

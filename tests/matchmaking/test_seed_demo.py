@@ -174,9 +174,12 @@ def test_every_community_has_exactly_one_benefit_fund_for_the_year(seeded):
         assert fund.amount == Decimal("200000.00")
         assert fund.region_id == community.region_id
         assert fund.name == f"{community.name}{YEAR}年惠民项目资金"
-    others = FundingResource.objects.filter(year=YEAR).exclude(
+    # The year's money besides what was published at the demo fair (checked below).
+    others = FundingResource.objects.filter(year=YEAR, fair__isnull=True).exclude(
         provider_type=ProviderType.COMMUNITY_FUND
     )
+    at_the_fair = FundingResource.objects.filter(year=YEAR, fair__isnull=False)
+    assert sum(r.amount for r in at_the_fair) == Decimal("4300000.00")
     assert others.get(provider_name="长沙市慈善会").amount == Decimal("2500000.00")
     assert others.filter(provider_type=ProviderType.GOVERNMENT).count() == 1 + 9
     enterprise = others.filter(provider_type=ProviderType.ENTERPRISE)
@@ -307,7 +310,8 @@ def one(status: str) -> Project:
 
 def test_the_named_community_has_a_project_in_every_state(seeded):
     assert set(mulian().values_list("status", flat=True)) == set(S.values)
-    directed = mulian().get(procurement=Procurement.DIRECTED)
+    # The directed project of the story (the demo fair's converted intention is another).
+    directed = mulian().filter(intention__isnull=True).get(procurement=Procurement.DIRECTED)
     assert directed.directed_org.name == "天心区暮云小蜜蜂志愿者协会"
     assert directed.need.category.code == "party_units"
     assert directed.status == S.IN_PROGRESS
@@ -464,3 +468,21 @@ def test_completed_projects_feed_the_track_record(seeded):
     assert len(scores) >= 2  # one of last year and one of this year at least
     assert all(0 < score <= 100 for score in scores)
     assert Project.objects.filter(year=YEAR - 1, status=S.COMPLETED).count() >= 4
+
+
+def test_the_demo_fair_has_participants_money_and_signed_intentions(seeded):
+    from projects.fairs import fair_stats
+    from projects.models import Fair
+
+    fair = Fair.objects.get(year=YEAR)
+    stats = fair_stats(fair)
+    tianxin = Community.objects.filter(region__code__startswith="430103").count()
+    assert stats.communities == tianxin > 0
+    assert stats.orgs >= 1 and stats.streets >= 3
+    assert stats.resources_amount == Decimal("4300000.00")
+    assert stats.intentions == fair.intentions.count() > 0
+    converted = fair.intentions.filter(project__isnull=False)
+    assert [i.community.name for i in converted] == ["木莲社区"]
+    assert converted.get().project.directed_org == converted.get().org
+    # Signed on the day of the fair, not at the time of seeding.
+    assert {i.signed_at.date() for i in fair.intentions.all()} == {fair.held_on}

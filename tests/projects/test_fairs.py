@@ -21,6 +21,13 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
+def sign(**kwargs):
+    """Sign with a service category unless a need or an offering gives one."""
+    if not (kwargs.get("need") or kwargs.get("offer")):
+        kwargs.setdefault("category", f.category("elderly_meals"))
+    return intention_sign(**kwargs)
+
+
 @pytest.fixture
 def fair(tree, city_official):
     return fair_create(
@@ -157,7 +164,7 @@ def test_a_participant_outside_the_fair_region_is_refused(tree, district_officia
 
 
 def test_sign_an_intention_with_need_and_offer(signed_up, tree, org, staff_user, need, offer):
-    intention = intention_sign(
+    intention = sign(
         actor=staff_user,
         fair=signed_up,
         community=tree.pozijie_community,
@@ -176,30 +183,30 @@ def test_the_org_member_and_an_official_may_sign_but_not_a_stranger(
     signed_up, tree, org, org_member, district_official, supervisor
 ):
     args = {"fair": signed_up, "community": tree.pozijie_community, "org": org, "amount": 1000}
-    intention_sign(actor=org_member, title="助餐", **args)
-    intention_sign(actor=district_official, title="助餐二", **args)
+    sign(actor=org_member, title="助餐", **args)
+    sign(actor=district_official, title="助餐二", **args)
     with pytest.raises(NotAllowed):
-        intention_sign(actor=supervisor, title="助餐三", **args)
+        sign(actor=supervisor, title="助餐三", **args)
     assert Intention.objects.count() == 2
 
 
 def test_both_parties_must_be_registered(fair, tree, org, staff_user, district_official):
     args = {"fair": fair, "community": tree.pozijie_community, "org": org, "amount": 1000}
     with pytest.raises(ValidationFailed) as exc:
-        intention_sign(actor=staff_user, title="助餐", **args)
+        sign(actor=staff_user, title="助餐", **args)
     assert set(exc.value.fields) == {"community", "org"}
     # The community's street registering does not register the community itself.
     registration_add(actor=district_official, fair=fair, street=tree.pozijie)
     registration_add(actor=district_official, fair=fair, org=org)
     with pytest.raises(ValidationFailed) as exc:
-        intention_sign(actor=staff_user, title="助餐", **args)
+        sign(actor=staff_user, title="助餐", **args)
     assert set(exc.value.fields) == {"community"}
 
 
 @pytest.mark.parametrize("amount", [0, "-5", "abc", None, "NaN"])
 def test_the_amount_must_be_positive(signed_up, tree, org, staff_user, amount):
     with pytest.raises(ValidationFailed) as exc:
-        intention_sign(
+        sign(
             actor=staff_user,
             fair=signed_up,
             community=tree.pozijie_community,
@@ -214,7 +221,7 @@ def test_need_and_offer_must_belong_to_the_parties(signed_up, tree, org, staff_u
     foreign_need = f.ServiceNeedFactory(community=tree.chengnanlu_community)
     foreign_offer = f.ServiceOfferingFactory()
     with pytest.raises(ValidationFailed) as exc:
-        intention_sign(
+        sign(
             actor=staff_user,
             fair=signed_up,
             community=tree.pozijie_community,
@@ -228,17 +235,40 @@ def test_need_and_offer_must_belong_to_the_parties(signed_up, tree, org, staff_u
 
 def test_a_title_is_needed_when_there_is_no_need_nor_offer(signed_up, tree, org, staff_user):
     with pytest.raises(ValidationFailed) as exc:
-        intention_sign(
-            actor=staff_user, fair=signed_up, community=tree.pozijie_community, org=org, amount=1
-        )
+        sign(actor=staff_user, fair=signed_up, community=tree.pozijie_community, org=org, amount=1)
     assert set(exc.value.fields) == {"title"}
+
+
+def test_a_category_is_needed_when_there_is_no_need_nor_offer(signed_up, tree, org, staff_user):
+    """The intention becomes a project, and a project has a service category."""
+    with pytest.raises(ValidationFailed) as exc:
+        intention_sign(
+            actor=staff_user,
+            fair=signed_up,
+            community=tree.pozijie_community,
+            org=org,
+            amount=1,
+            title="助餐",
+        )
+    assert set(exc.value.fields) == {"category"}
+    intention = sign(
+        actor=staff_user,
+        fair=signed_up,
+        community=tree.pozijie_community,
+        org=org,
+        amount=1,
+        title="助餐",
+    )
+    assert intention.category.code == "elderly_meals"
+    project = intention_convert(actor=staff_user, intention=intention)
+    assert project.category.code == "elderly_meals"
 
 
 # --- converting -----------------------------------------------------------------------------
 
 
 def test_convert_makes_a_directed_draft_once(signed_up, tree, org, staff_user, need, offer):
-    intention = intention_sign(
+    intention = sign(
         actor=staff_user,
         fair=signed_up,
         community=tree.pozijie_community,
@@ -266,7 +296,7 @@ def test_convert_makes_a_directed_draft_once(signed_up, tree, org, staff_user, n
 
 def test_convert_takes_the_category_from_the_offer(signed_up, tree, org, staff_user):
     offer = f.ServiceOfferingFactory(org=org, category=f.category("elderly_meals"))
-    intention = intention_sign(
+    intention = sign(
         actor=staff_user,
         fair=signed_up,
         community=tree.pozijie_community,
@@ -279,7 +309,7 @@ def test_convert_takes_the_category_from_the_offer(signed_up, tree, org, staff_u
 
 
 def test_only_community_staff_convert(signed_up, tree, org, org_member, staff_user, need):
-    intention = intention_sign(
+    intention = sign(
         actor=org_member,
         fair=signed_up,
         community=tree.pozijie_community,
@@ -312,7 +342,7 @@ def test_stats_on_a_small_fair(fair, tree, org, city_official, staff_user):
     f.FundingResourceFactory(fair=fair, amount=Decimal("999.00"), status=ResourceStatus.DRAFT)
     f.FundingResourceFactory(amount=Decimal("777.00"))  # not for this fair
     for amount in ("10000.00", "25000.50"):
-        intention_sign(
+        sign(
             actor=staff_user,
             fair=fair,
             community=tree.pozijie_community,

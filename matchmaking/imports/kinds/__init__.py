@@ -1,6 +1,7 @@
 """The importable kinds, in the order a city loads them."""
 
 from .communities import CommunitiesKind
+from .fair import FairKind
 from .needs import NeedsKind
 from .offerings import OfferingsKind
 from .orgs import OrgsKind, WorkersKind
@@ -17,5 +18,6 @@ KINDS = {
         NeedsKind(),
         OfferingsKind(),
         ResourcesKind(),
+        FairKind(),
     )
 }

@@ -22,6 +22,7 @@ from ..base import (
     outside,
 )
 from ..columns import Column, SheetSpec
+from .fair import FairNames, fair_column, outside_fair
 from .needs import PUBLISH_NOTE
 
 COLUMNS = (
@@ -91,6 +92,7 @@ COLUMNS = (
     ),
     Column("description", "说明", "description", aliases=("描述", "资源说明")),
     Column("publish", "发布", "publish", note=PUBLISH_NOTE, aliases=("是否发布",), example="是"),
+    fair_column(required=False),
 )
 FIELDS = {n: n for n in ("name", "provider_type", "provider_name", "year", "amount", "description")}
 CONSTRAINTS = {
@@ -129,7 +131,8 @@ class ResourcesKind(Kind):
             }
             community = r.get("community_code", cells.region_code)
             categories = r.many("categories", vocabulary.categories, references.UNKNOWN_CATEGORY)
-            rows.append((r, values, community, categories, r.get("publish", cells.boolean)))
+            publish = r.get("publish", cells.boolean)
+            rows.append((r, values, community, categories, publish, r.get("fair")))
 
         known = {
             region.code
@@ -162,12 +165,22 @@ class ResourcesKind(Kind):
                 set(communities.values()),
             )
         }
+        fairs = FairNames(row[5] for row in rows)
         categories_now = current_m2m(
             FundingResource, "categories", [resource.pk for resource in existing.values()]
         )
         seen, funds_in_file = {}, {}
-        for r, values, community_code, categories, publish in rows:
+        for r, values, community_code, categories, publish, fair_name in rows:
             region = values["region_id"]
+            fair = fairs.resolve(r, "fair", fair_name)
+            if (
+                fair is not None
+                and region is not None
+                and not regions.is_within(region, fair.region_id)
+            ):
+                # resource_create: the resource's region lies within the fair's region.
+                outside_fair(r, "fair", region, fair)
+            values["fair_id"] = fair.pk if fair is not None else None
             if region is not None:
                 if region not in known:
                     r.error("region_code", _("unknown region code %(code)s") % {"code": region})

@@ -35,6 +35,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "description",
             "status",
             "published_at",
+            "fair",
         ]
         read_only_fields = ["status", "published_at", "committed", "disbursed"]
         # The model's check constraint would only report "constraint violated" for the row.

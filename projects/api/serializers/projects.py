@@ -63,6 +63,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField(
         help_text=_("What the caller may do now: POST projects/{id}/<action>/ or a sub-collection.")
     )
+    intention = serializers.SerializerMethodField(
+        help_text=_("The intention project signed at a fair that this project came from, or null.")
+    )
+    fair = serializers.SerializerMethodField(
+        help_text=_("The fair where its intention was signed, or null.")
+    )
 
     class Meta:
         model = Project
@@ -103,9 +109,26 @@ class ProjectSerializer(serializers.ModelSerializer):
             "demonstration_at",
             "created_at",
             "published_at",
+            "intention",
+            "fair",
             "actions",
         ]
         read_only_fields = fields
+
+    @staticmethod
+    def _intention(obj):
+        try:
+            return obj.intention
+        except Project.intention.RelatedObjectDoesNotExist:
+            return None
+
+    def get_intention(self, obj) -> int | None:
+        intention = self._intention(obj)
+        return intention.pk if intention else None
+
+    def get_fair(self, obj) -> int | None:
+        intention = self._intention(obj)
+        return intention.fair_id if intention else None
 
     def _memberships(self):
         memberships = self.context.get("memberships")

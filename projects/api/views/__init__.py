@@ -4,10 +4,12 @@ serialize.
 money.py the caller (me), funding resources with their ledger, residents' decisions;
 projects.py projects and their lifecycle actions, with the sub-collections of work.py (bids,
 reviews, supervision visits, progress reports, history); rankings.py the public ranking and
-demonstration projects, and the demonstration actions mixed into projects; notifications.py
+demonstration projects, and the demonstration actions mixed into projects; fairs.py the
+matchmaking fair; notifications.py
 the caller's notifications; parsing.py what projects.py and work.py share.
 """
 
+from .fairs import FairViewSet
 from .money import DecisionViewSet, MeView, ResourceViewSet
 from .notifications import NotificationViewSet
 from .projects import ProjectViewSet
@@ -19,6 +21,7 @@ __all__ = [
     "DecisionViewSet",
     "DemonstrationActionsMixin",
     "DemonstrationProjectListView",
+    "FairViewSet",
     "MeView",
     "NotificationViewSet",
     "ProjectViewSet",

@@ -1,0 +1,1 @@
+"""The yearly handbooks and the ranking as PDF/XLSX, generated in the background."""
