@@ -39,9 +39,14 @@ class ResourceFilter(django_filters.FilterSet):
 
 
 class DecisionFilter(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community"))
+    community = django_filters.NumberFilter(
+        field_name="community_id", label=_("Community"), min_value=1, max_value=MAX_ID
+    )
     passed = django_filters.BooleanFilter(label=_("Passed"))
-    year = django_filters.NumberFilter(field_name="meeting_date__year", label=_("Year"))
+    # Bounded: ?year=0 made the date range of the lookup invalid (a 500, found by schemathesis).
+    year = django_filters.NumberFilter(
+        field_name="meeting_date__year", label=_("Year"), min_value=1, max_value=9999
+    )
 
     class Meta:
         model = ResidentDecision

@@ -28,6 +28,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
 
+# Behind nginx (deploy/nginx/sanshe.conf sets X-Forwarded-For to the client's address, replacing
+# whatever the client sent), axes must lock username + the client's IP, not the proxy's.
+# Only safe behind such a proxy: set AXES_BEHIND_PROXY=false when clients reach gunicorn directly.
+if env_bool("AXES_BEHIND_PROXY", True):
+    AXES_CLIENT_IP_CALLABLE = "core.client_ip.behind_proxy"
+
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -61,7 +61,7 @@ def csv_template(kind: str) -> bytes:
 def xlsx_template(kind: str) -> bytes:
     kind_obj = KINDS[kind]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     as_text = book.add_format({"num_format": "@"})

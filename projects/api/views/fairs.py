@@ -7,11 +7,11 @@ anyone in their region; twice is a no-op answering 200 instead of 201), signing 
 converting an intention (→ a `directed` project draft; twice is 409 `already_converted`).
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from projects import services
@@ -45,6 +45,7 @@ class FairViewSet(
 
     serializer_class = FairSerializer
     filterset_class = FairFilter
+    lookup_value_regex = r"[0-9]+"
     ordering_fields = ["held_on", "year", "name"]
 
     def get_queryset(self):
