@@ -13,6 +13,7 @@ from communities.api.views import (
     RegionViewSet,
     TargetGroupViewSet,
 )
+from config.ping import PingView
 from matchmaking.api.dashboard import DashboardExportView, DashboardView
 from matchmaking.api.reports import ReportViewSet
 from matchmaking.api.views import (
@@ -53,6 +54,7 @@ router.register("conversations", ConversationViewSet, basename="conversation")
 router.register("reports", ReportViewSet, basename="report")
 
 v1 = [
+    path("ping/", PingView.as_view(), name="ping"),
     path("auth/login/", LoginView.as_view(), name="login"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),

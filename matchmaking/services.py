@@ -3,10 +3,13 @@
 import logging
 import time
 from collections import Counter
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from communities.models import Region
 from core.errors import NotAllowed, ValidationFailed
@@ -15,7 +18,7 @@ from core.services import clean_and_save
 from . import adapters
 from .choices import RunStatus, SuggestionStatus
 from .engine import run_matching
-from .models import Conversation, MatchRun, MatchSuggestion, Message
+from .models import Conversation, MatchRun, MatchSuggestion, Message, Report
 from .permissions import (
     can_mark_suggestion,
     can_run_matching,
@@ -48,26 +51,69 @@ def match_run_start(
         scope=scope, parameters={"top_k": top_k}, created_by=actor, status=RunStatus.QUEUED
     )
     if enqueue:
-        transaction.on_commit(lambda: run_match.delay(run.id))
+        transaction.on_commit(lambda: _enqueue(run))
     return run
+
+
+def _enqueue(run: MatchRun) -> None:
+    """Hand the run to a worker. When the broker cannot be reached (Celery has already retried
+    the publish a few times) the run is failed with that reason: no run is left `queued` with
+    no task behind it, and the caller sees the failure in the run it gets back."""
+    try:
+        run_match.delay(run.id)
+    except BrokerUnavailable as exc:
+        logger.exception("match run %s could not be queued", run.pk)
+        error = _("The task queue is unavailable, so the run could not start: %(error)s") % {
+            "error": exc
+        }
+        finished = timezone.now()
+        MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, error=error[:4000], finished_at=finished
+        )
+        run.status, run.error, run.finished_at = RunStatus.FAILED, error[:4000], finished
 
 
 def _progress(run_id: int, done: int, total: int) -> None:
     MatchRun.objects.filter(pk=run_id).update(progress=min(99, int(100 * done / max(total, 1))))
 
 
+# Written on a run found `running` when its task arrives: the worker that ran it died and the
+# broker delivered the task again. A run found with this note is not tried a third time.
+WORKER_LOST_NOTE = "A worker was lost during this run; it is running again."
+
+
 def match_run_execute(run_id: int, *, on_progress=None) -> MatchRun:
     """Run a batch, district by district, then swap the scope's suggestions in one transaction.
 
     Safe to run twice: a finished run is left alone, and the same data gives the same result.
-    A failure records its reason on the run and leaves the previous suggestions in place.
+    A failure records its reason on the run and leaves the previous suggestions in place. A
+    run whose worker died (the task comes back while the run is `running`) is run again once;
+    its suggestions were never half swapped, so the rerun replaces them exactly once.
     """
     run = MatchRun.objects.select_related("scope").get(pk=run_id)
     if run.status in (RunStatus.DONE, RunStatus.FAILED):
         return run
-    MatchRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=0, error=""
+    note = ""
+    if run.status == RunStatus.RUNNING:
+        if run.error == WORKER_LOST_NOTE:
+            MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED,
+                error=_("The worker was lost twice while running this batch; not retried."),
+                finished_at=timezone.now(),
+            )
+            run.refresh_from_db()
+            return run
+        logger.warning("match run %s: its worker was lost, running it again", run.pk)
+        note = WORKER_LOST_NOTE
+    # Compare-and-set on what was read: a run failed meanwhile (fail_stalled_runs) or claimed by
+    # a concurrent delivery is left to that.
+    claimed = MatchRun.objects.filter(pk=run.pk, status=run.status, error=run.error).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress=0, error=note
     )
+    if not claimed:
+        run.refresh_from_db()
+        return run
+    _pause_for_tests()
     started = time.perf_counter()
     try:
         rows, stats = _compute(run, on_progress=on_progress)
@@ -83,10 +129,47 @@ def match_run_execute(run_id: int, *, on_progress=None) -> MatchRun:
         return run
     stats["seconds"] = round(time.perf_counter() - started, 3)
     MatchRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, progress=100, stats=stats, finished_at=timezone.now()
+        status=RunStatus.DONE, progress=100, stats=stats, error="", finished_at=timezone.now()
     )
     run.refresh_from_db()
     return run
+
+
+def _pause_for_tests() -> None:
+    """Integration tests only: config.settings.test reads MATCHING_TEST_PAUSE from the
+    environment so a worker can be killed while its run is `running`. No other settings
+    module defines it, so elsewhere this does nothing."""
+    pause = getattr(settings, "MATCHING_TEST_PAUSE", 0)
+    if pause:
+        time.sleep(pause)
+
+
+def stalled_runs_fail(*, now=None) -> dict[str, int]:
+    """Fail the match runs and reports that no worker is going to finish (beat job).
+
+    A task whose worker died comes back after the broker's visibility timeout, but not always:
+    Redis may have lost it (restarted without persistence) or the hard time limit killed it
+    (acknowledged, never retried). Whatever is still `queued` or `running` STALLED_RUN_AFTER
+    seconds after it was queued or started is failed with that reason. A late delivery then
+    finds it failed and leaves it alone; suggestions are untouched (they are swapped only by a
+    run that finishes) and a report has a file only when done.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.STALLED_RUN_AFTER)
+    lost = _("The worker running this was lost and its task did not come back.")
+    never = _("No worker picked this up: its task was lost.")
+    failed = {}
+    for key, model in (("runs", MatchRun), ("reports", Report)):
+        running = model.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).update(
+            status=RunStatus.FAILED, error=lost, finished_at=now
+        )
+        queued = model.objects.filter(status=RunStatus.QUEUED, created_at__lt=cutoff).update(
+            status=RunStatus.FAILED, error=never, finished_at=now
+        )
+        failed[key] = running + queued
+    if any(failed.values()):
+        logger.warning("failed stalled work: %s", failed)
+    return failed
 
 
 def _compute(run: MatchRun, *, on_progress=None) -> tuple[list[MatchSuggestion], dict]:

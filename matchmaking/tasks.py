@@ -24,6 +24,15 @@ def build_report(report_id: int) -> str:
     return report_execute(report_id).status
 
 
+@shared_task(name="matchmaking.fail_stalled_runs")
+def fail_stalled_runs() -> dict:
+    """Beat, every ten minutes: fail runs and reports whose worker died and whose task the
+    broker lost, with that reason, instead of leaving them `running` for ever."""
+    from .services import stalled_runs_fail
+
+    return stalled_runs_fail()
+
+
 @shared_task(name="matchmaking.nightly_matching")
 def nightly_matching() -> int | None:
     """Beat job: rematch the platform's city each night unless a run is already going."""

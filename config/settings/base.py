@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A lost database connection in a view answers 503 (API error body or a plain page).
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "config.api.APILanguageMiddleware",
@@ -98,7 +100,11 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Reused connections are checked before a request uses them, so the first request after
+    # a database restart does not fail with a stale connection (a needless 503).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No JIT compilation for our connections: the dashboard's and the rankings' queries
         # are short aggregations whose estimated cost crosses jit_above_cost as the data grows,
@@ -256,7 +262,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
+# With late acks, a task whose worker process dies (OOM killer, SIGKILL) goes back to the queue
+# instead of being acknowledged as failed, which would leave its run `running` for ever. A
+# task redelivered again and again is bounded by the tasks themselves (match_run_execute gives
+# up after a second lost worker) and by the `fail-stalled-runs` beat job.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message (its worker vanished) to another worker after the
+# visibility timeout. It must exceed the longest task (the hard time limit) or a task still
+# running would be delivered twice; we use no ETA/countdown tasks.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# A worker started before Redis keeps trying to connect (it reconnects after a restart too).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "nightly-matching": {
@@ -273,11 +290,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.close_due_bidding",
         "schedule": crontab(minute="*/5"),
     },
+    # A run or report whose worker died and whose task is not coming back (the broker lost it)
+    # is marked failed with its reason instead of staying `running` for ever.
+    "fail-stalled-runs": {
+        "task": "matchmaking.fail_stalled_runs",
+        "schedule": crontab(minute="*/10"),
+    },
     "progress-report-reminders": {
         "task": "projects.remind_progress_reports",
         "schedule": crontab(hour=8, minute=30),
     },
 }
+
+# A run or report still `queued` or `running` this long after it was queued or started is
+# failed by the `fail-stalled-runs` beat job: longer than the hard time limit plus the broker's
+# redelivery (visibility timeout) of a task whose worker died, with a margin.
+STALLED_RUN_AFTER = (
+    CELERY_TASK_TIME_LIMIT + CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 10 * 60
+)
 
 # Relative weights of the matching score's components (matchmaking.engine.Weights).
 MATCHING_WEIGHTS = {

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from communities.choices import RegionLevel
 from communities.models import Region
@@ -94,10 +95,27 @@ def report_request(
         status=RunStatus.QUEUED,
     )
     if enqueue:
-        from ..tasks import build_report
-
-        transaction.on_commit(lambda: build_report.delay(report.pk))
+        transaction.on_commit(lambda: _enqueue(report))
     return report
+
+
+def _enqueue(report: Report) -> None:
+    """Hand the report to a worker; an unreachable broker fails it with that reason at once
+    (as match runs do) rather than leaving it `queued` with no task behind it."""
+    from ..tasks import build_report
+
+    try:
+        build_report.delay(report.pk)
+    except BrokerUnavailable as exc:
+        logger.exception("report %s could not be queued", report.pk)
+        error = _("The task queue is unavailable, so the report could not be built: %(error)s") % {
+            "error": exc
+        }
+        finished = timezone.now()
+        Report.objects.filter(pk=report.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, error=error[:4000], finished_at=finished
+        )
+        report.status, report.error, report.finished_at = RunStatus.FAILED, error[:4000], finished
 
 
 class _Progress:
