@@ -55,22 +55,27 @@ def match_run_start(
     return run
 
 
-def _enqueue(run: MatchRun) -> None:
-    """Hand the run to a worker. When the broker cannot be reached (Celery has already retried
-    the publish a few times) the run is failed with that reason: no run is left `queued` with
-    no task behind it, and the caller sees the failure in the run it gets back."""
+def enqueue_or_fail(task, job, message: str) -> None:
+    """Hand a queued run or report (`job`) to a worker. When the broker cannot be reached
+    (Celery has already retried the publish a few times) the job is failed with `message`
+    (which takes `%(error)s`): nothing is left `queued` with no task behind it, and the caller
+    sees the failure on the object it gets back."""
     try:
-        run_match.delay(run.id)
+        task.delay(job.pk)
     except BrokerUnavailable as exc:
-        logger.exception("match run %s could not be queued", run.pk)
-        error = _("The task queue is unavailable, so the run could not start: %(error)s") % {
-            "error": exc
-        }
+        logger.exception("%s %s could not be queued", job._meta.model_name, job.pk)
+        error = (message % {"error": exc})[:4000]
         finished = timezone.now()
-        MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED, error=error[:4000], finished_at=finished
+        type(job).objects.filter(pk=job.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, error=error, finished_at=finished
         )
-        run.status, run.error, run.finished_at = RunStatus.FAILED, error[:4000], finished
+        job.status, job.error, job.finished_at = RunStatus.FAILED, error, finished
+
+
+def _enqueue(run: MatchRun) -> None:
+    enqueue_or_fail(
+        run_match, run, _("The task queue is unavailable, so the run could not start: %(error)s")
+    )
 
 
 def _progress(run_id: int, done: int, total: int) -> None:

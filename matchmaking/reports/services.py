@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from communities.choices import RegionLevel
 from communities.models import Region
@@ -100,22 +99,15 @@ def report_request(
 
 
 def _enqueue(report: Report) -> None:
-    """Hand the report to a worker; an unreachable broker fails it with that reason at once
-    (as match runs do) rather than leaving it `queued` with no task behind it."""
+    """An unreachable broker fails the report at once, as it does a match run."""
+    from ..services import enqueue_or_fail
     from ..tasks import build_report
 
-    try:
-        build_report.delay(report.pk)
-    except BrokerUnavailable as exc:
-        logger.exception("report %s could not be queued", report.pk)
-        error = _("The task queue is unavailable, so the report could not be built: %(error)s") % {
-            "error": exc
-        }
-        finished = timezone.now()
-        Report.objects.filter(pk=report.pk, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED, error=error[:4000], finished_at=finished
-        )
-        report.status, report.error, report.finished_at = RunStatus.FAILED, error[:4000], finished
+    enqueue_or_fail(
+        build_report,
+        report,
+        _("The task queue is unavailable, so the report could not be built: %(error)s"),
+    )
 
 
 class _Progress:
