@@ -21,6 +21,9 @@ import os
 import signal
 
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from matchmaking.choices import RunStatus
 from matchmaking.models import MatchSuggestion
@@ -127,7 +130,10 @@ def test_a_run_whose_worker_is_lost_twice_fails_with_its_reason(scope, start_wor
         what="the run to fail",
         processes=[worker],
     )
-    assert "lost twice" in run.error
+    # The worker writes the reason in the site's language (Chinese by default).
+    with translation.override(settings.LANGUAGE_CODE):
+        lost_twice = gettext("The worker was lost twice while running this batch; not retried.")
+    assert run.error == lost_twice
     assert run.finished_at is not None
     # The previous suggestions are untouched.
     assert pairs() == clean_pairs
