@@ -22,6 +22,16 @@ def has_jurisdiction(user, region_code: str) -> bool:
     )
 
 
+def is_official_or_admin(user) -> bool:
+    """An official of any region, or a superuser: who may open the officials' tools at all
+    (dashboard, import, reports, holding a fair); each action then checks the region."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or user.official_memberships.exists())
+    )
+
+
 def can_edit_need(user, need: ServiceNeed) -> bool:
     return is_community_staff(user, need.community_id)
 

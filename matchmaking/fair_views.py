@@ -13,23 +13,24 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from communities.selectors import official_region_codes, staff_community_ids, within_q
+from communities.selectors import staff_community_ids
 from core.errors import DomainError, NotAllowed
 from core.views import DomainFormView, querystring_without_page
 from orgs.selectors import member_org_ids
 from projects import services
 from projects.fairs import fair_stats
-from projects.permissions import can_convert_intention
-from projects.selectors import fair_list, intentions_visible_to, registrations_of
+from projects.permissions import can_convert_intention, can_hold_fairs, can_sign_at_fairs
+from projects.selectors import (
+    fair_list,
+    intentions_visible_to,
+    registrations_of,
+    unregistered_for,
+)
 
 from .fair_forms import FairForm, IntentionForm, RegistrationForm
 from .selectors import fair_proposal
 
 PREVIEW = 8  # rows of the proposal and the intentions on the fair's own page
-
-
-def _is_official(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(official_region_codes(user)))
 
 
 class FairMixin:
@@ -54,7 +55,7 @@ class FairListView(ListView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "can_create": _is_official(self.request.user),
+            "can_create": can_hold_fairs(self.request.user),
             "years": fair_list().order_by("-year").values_list("year", flat=True).distinct(),
             "year": self.request.GET.get("year", ""),
             "querystring": querystring_without_page(self.request),
@@ -66,7 +67,7 @@ class FairCreateView(DomainFormView):
     form_class = FairForm
 
     def prepare(self, request, **kwargs):
-        if not _is_official(request.user):
+        if not can_hold_fairs(request.user):
             raise PermissionDenied
 
     def get_form_kwargs(self):
@@ -93,38 +94,24 @@ class FairDetailView(FairMixin, TemplateView):
         user = self.request.user
         context = {"fair": fair, "stats": fair_stats(fair)}
         if user.is_authenticated:
-            registered = fair.registrations
             own_communities = staff_community_ids(user)
             own_orgs = member_org_ids(user)
+            pending_communities, pending_orgs = unregistered_for(fair, own_communities, own_orgs)
+            is_official = can_hold_fairs(user)
             context.update(
-                pending_communities=self._pending("community", own_communities, registered, fair),
-                pending_orgs=self._pending("org", own_orgs, registered, fair),
-                can_register_others=_is_official(user),
-                can_sign=bool(own_communities or own_orgs) or _is_official(user),
+                pending_communities=pending_communities,
+                pending_orgs=pending_orgs,
+                can_register_others=is_official,
+                # can_sign_at_fairs, from what is read above already
+                can_sign=bool(own_communities or own_orgs) or is_official,
                 proposal=list(fair_proposal(fair, user)[:PREVIEW]),
                 intentions=list(
                     intentions_visible_to(user).filter(fair=fair).order_by("-signed_at")[:PREVIEW]
                 ),
+                # The convert button: `can_convert_intention` is the community's staff.
                 own_communities=set(own_communities),
             )
         return {**super().get_context_data(**kwargs), **context}
-
-    @staticmethod
-    def _pending(kind, own_ids, registered, fair):
-        """The visitor's own communities or organizations not yet registered. A community
-        outside the fair's region cannot register (the service refuses it), so it gets no
-        button; an organization may come from anywhere."""
-        if not own_ids:
-            return []
-        from communities.models import Community
-        from orgs.models import SocialOrg
-
-        model = Community if kind == "community" else SocialOrg
-        done = registered.filter(**{f"{kind}__isnull": False}).values(f"{kind}_id")
-        pending = model.objects.filter(pk__in=own_ids).exclude(pk__in=done)
-        if kind == "community":
-            pending = pending.filter(within_q("region_id", [fair.region_id]))
-        return list(pending)
 
 
 class ParticipantListView(FairMixin, ListView):
@@ -228,8 +215,7 @@ class IntentionSignView(FairMixin, DomainFormView):
 
     def prepare(self, request, **kwargs):
         """Only a community, an organization or an official can be a party to sign for."""
-        user = request.user
-        if not (staff_community_ids(user) or member_org_ids(user) or _is_official(user)):
+        if not can_sign_at_fairs(request.user):
             raise PermissionDenied
 
     def get_initial(self):

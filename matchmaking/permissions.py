@@ -1,6 +1,6 @@
 """Plain predicates of the matchmaking app."""
 
-from communities.permissions import has_jurisdiction, is_community_staff
+from communities.permissions import has_jurisdiction, is_community_staff, is_official_or_admin
 from orgs.permissions import is_org_member
 
 from .models import MatchRun, MatchSuggestion, Report
@@ -43,7 +43,7 @@ def can_view_conversation(user, conversation) -> bool:
 
 def can_open_dashboard(user) -> bool:
     """The dashboard is for officials (of any region) and superusers."""
-    return bool(user.is_authenticated and (user.is_superuser or user.official_memberships.exists()))
+    return is_official_or_admin(user)
 
 
 def can_view_dashboard(user, region_code: str) -> bool:
@@ -62,7 +62,7 @@ def can_view_dashboard(user, region_code: str) -> bool:
 
 def can_use_reports(user) -> bool:
     """The reports pages and API at all: officials of any region and superusers."""
-    return bool(user.is_authenticated and (user.is_superuser or user.official_memberships.exists()))
+    return is_official_or_admin(user)
 
 
 def can_request_report(user, region_code: str) -> bool:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from communities.permissions import has_jurisdiction, is_community_staff
+from communities.permissions import has_jurisdiction, is_community_staff, is_official_or_admin
 from core import regions
 from orgs.permissions import is_org_member
 
@@ -307,6 +307,24 @@ def project_actions(user, project: Project, memberships: Memberships | None = No
 
 
 # --- fairs (供需对接会) -------------------------------------------------------------------------
+
+
+def can_hold_fairs(user) -> bool:
+    """Who is offered the form to hold a fair (each fair then needs `can_create_fair`)."""
+    return is_official_or_admin(user)
+
+
+def can_sign_at_fairs(user) -> bool:
+    """Who can be a party to an intention, or sign for one: community staff, organization
+    members and officials (each intention then needs `can_sign_intention`)."""
+    return bool(
+        user.is_authenticated
+        and (
+            user.community_memberships.exists()
+            or user.org_memberships.exists()
+            or is_official_or_admin(user)
+        )
+    )
 
 
 def can_create_fair(user, region_code: str) -> bool:

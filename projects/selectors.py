@@ -283,3 +283,26 @@ def intentions_visible_to(user) -> QuerySet[Intention]:
     query |= Q(org_id__in=SocialOrg.objects.filter(members__user=user).values("id"))
     query |= within_q("community__region_id", codes) | within_q("fair__region_id", codes)
     return intentions.filter(query)
+
+
+def unregistered_for(
+    fair: Fair, community_ids: list[int], org_ids: list[int]
+) -> tuple[list[Community], list[SocialOrg]]:
+    """Of these communities and organizations (a user's own), those not yet registered for
+    `fair`: the one-tap buttons. A community outside the fair's region cannot register (the
+    service refuses it); an organization may come from anywhere."""
+    registered = fair.registrations
+    communities, orgs = [], []
+    if community_ids:
+        communities = list(
+            Community.objects.filter(pk__in=community_ids)
+            .filter(within_q("region_id", [fair.region_id]))
+            .exclude(pk__in=registered.filter(community__isnull=False).values("community_id"))
+        )
+    if org_ids:
+        orgs = list(
+            SocialOrg.objects.filter(pk__in=org_ids).exclude(
+                pk__in=registered.filter(org__isnull=False).values("org_id")
+            )
+        )
+    return communities, orgs

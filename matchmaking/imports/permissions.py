@@ -1,13 +1,11 @@
 """Who may import, and where."""
 
+from communities.permissions import is_official_or_admin
+
 
 def can_import(user) -> bool:
     """Officials (of any region) and superusers; each row must then lie in their jurisdiction."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and (user.is_superuser or user.official_memberships.exists())
-    )
+    return is_official_or_admin(user)
 
 
 def import_scope(user) -> list[str] | None:

@@ -10,8 +10,8 @@ converting an intention (→ a `directed` project draft; twice is 409 `already_c
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from projects import services
@@ -109,11 +109,10 @@ class FairViewSet(
         serializer_class=IntentionSerializer,
         filterset_class=IntentionFilter,
         ordering_fields=["signed_at", "amount"],
+        permission_classes=[IsAuthenticated],
     )
     def intentions(self, request, pk=None):
         """Intention projects signed at the fair that the caller is party to or oversees."""
-        if not request.user.is_authenticated:
-            raise NotAuthenticated()
         fair = self._fair()
         queryset = self.filter_queryset(self._intentions(fair).order_by("-signed_at", "-id"))
         page = self.paginate_queryset(queryset)
@@ -134,10 +133,9 @@ class FairViewSet(
         url_path=r"intentions/(?P<intention_id>[0-9]+)",
         filter_backends=[],
         serializer_class=IntentionSerializer,
+        permission_classes=[IsAuthenticated],
     )
     def intention(self, request, pk=None, intention_id=None):
-        if not request.user.is_authenticated:
-            raise NotAuthenticated()
         intention = get_object_or_404(self._intentions(self._fair()), pk=intention_id)
         return Response(IntentionSerializer(intention).data)
 
