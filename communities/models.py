@@ -244,6 +244,9 @@ class ServiceNeed(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["category", "status"]),
+            # The lists' order: the first page walks the newest rows and stops, instead of
+            # sorting every public row (10–15 ms at the city's size, growing with it).
+            models.Index(fields=["-published_at", "-id"], name="need_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gt=0), name="need_budget_positive"),

@@ -174,6 +174,9 @@ class ServiceOffering(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["category", "status"]),
+            # The lists' order: the first page walks the newest rows and stops, instead of
+            # sorting every public row (10–15 ms at the city's size, growing with it).
+            models.Index(fields=["-published_at", "-id"], name="offer_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="offer_capacity_positive"),

@@ -130,8 +130,10 @@ def decisions_visible_to(user) -> QuerySet:
 
 
 def project_list() -> QuerySet[Project]:
-    return Project.objects.select_related(
-        "community__region", "category", "directed_org", "awarded_bid__org", "intention"
+    # Two joins, and the rarely set relations prefetched: with all seven joined, PostgreSQL
+    # spent ~13 ms choosing a join order for a query that runs in ~1.5 ms.
+    return Project.objects.select_related("community__region", "category").prefetch_related(
+        "directed_org", "awarded_bid__org", "intention"
     )
 
 
