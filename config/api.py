@@ -3,14 +3,15 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 
 
 class APILanguageMiddleware:
@@ -29,6 +30,25 @@ class APILanguageMiddleware:
             translation.activate(translation.get_language_from_request(request))
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class RolesBeforeBodyMixin:
+    """Ask whether the caller may write to the object before its body is read.
+
+    `write_roles` maps a view action to a predicate `(user, obj) -> bool`. A signed-in caller
+    who may see the object but not take the action gets 403 whatever they sent (API.md), not
+    a 400 about a body they were never allowed to send; the services ask again, with their
+    own messages, for every other caller.
+    """
+
+    write_roles: dict = {}
+    write_refusal = gettext_lazy("You may not do this.")
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        allowed = self.write_roles.get(self.action)
+        if request.method not in SAFE_METHODS and allowed and not allowed(request.user, obj):
+            raise NotAllowed(str(self.write_refusal))
 
 
 class Pagination(PageNumberPagination):

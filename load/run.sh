@@ -45,6 +45,7 @@ LOCUST=.venv/bin/locust
 log() { printf '\n=== %s\n' "$*"; }
 loadavg() { printf '%-28s %s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/loadavg.txt"; }
 
+[ -x "$LOCUST" ] || { echo "locust is not installed: .venv/bin/pip install -e '.[load]'" >&2; exit 1; }
 mkdir -p "$OUT"
 export DATABASE_URL REDIS_URL STATIC_ROOT
 

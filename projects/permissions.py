@@ -134,6 +134,24 @@ def can_designate_demonstration(user, project: Project) -> bool:
     return is_project_official(user, project)
 
 
+# Who may take each project action that carries a body. The API asks before it reads the
+# body, so a caller without the role gets 403 whatever they sent (API.md), not a 400 about a
+# body they were never allowed to send. The services ask again, with their own messages.
+BODY_ACTION_ROLES = {
+    "publish": can_manage_project,
+    "award": can_manage_project,
+    "assign": can_assign_experts,
+    "submit_final_report": can_report_progress,
+    "accept": can_accept_project,
+    "cancel": can_cancel_project,
+    "designate_demonstration": can_designate_demonstration,
+    "withdraw_demonstration": can_designate_demonstration,
+    "reviews": can_review,
+    "supervisions": can_supervise,
+    "progress_reports": can_report_progress,
+}
+
+
 def can_see_delivery(user, project: Project) -> bool:
     """Supervision visits and progress reports: the community, officials, the assigned
     experts and the awarded organization."""

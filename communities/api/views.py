@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,8 +9,11 @@ from rest_framework.response import Response
 from communities import services
 from communities.filters import CommunityFilter, NeedFilter, RegionFilter
 from communities.models import Region, ServiceCategory, TargetGroup
+from communities.permissions import can_edit_need
 from communities.selectors import community_list, needs_visible_to
+from config.api import RolesBeforeBodyMixin
 from core.errors import ValidationFailed
+from core.public_cache import PublicCacheMixin
 
 from .serializers import (
     CategorySerializer,
@@ -20,7 +24,7 @@ from .serializers import (
 )
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Administrative divisions; `within=<code>` returns a region and everything below it."""
 
     queryset = Region.objects.all()
@@ -31,21 +35,21 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name"]
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ServiceCategory.objects.select_related("parent")
     serializer_class = CategorySerializer
     lookup_field = "code"
     pagination_class = None
 
 
-class TargetGroupViewSet(viewsets.ReadOnlyModelViewSet):
+class TargetGroupViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     queryset = TargetGroup.objects.all()
     serializer_class = TargetGroupSerializer
     lookup_field = "code"
     pagination_class = None
 
 
-class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     queryset = community_list()
     serializer_class = CommunitySerializer
     filterset_class = CommunityFilter
@@ -53,6 +57,8 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NeedViewSet(
+    PublicCacheMixin,
+    RolesBeforeBodyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -65,6 +71,8 @@ class NeedViewSet(
     serializer_class = NeedSerializer
     filterset_class = NeedFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    write_roles = {"partial_update": can_edit_need, "destroy": can_edit_need}
+    write_refusal = _lazy("Only the staff of the need's community may change it.")
 
     def get_queryset(self):
         return needs_visible_to(self.request.user)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communities.selectors import needs_visible_to, staff_community_ids
+from core.public_cache import cached_data
 from matchmaking import services
 from matchmaking.selectors import (
     conversations_visible_to,
@@ -99,13 +100,19 @@ class NeedMatchesView(APIView):
     @extend_schema(parameters=[K_PARAM], responses=NeedMatchesSerializer, tags=["matching"])
     def get(self, request, pk):
         need = get_object_or_404(needs_visible_to(request.user), pk=pk)
-        matches = matches_for_need(need, k=_k(request))
-        data = {
-            "count": len(matches),
-            "results": matches,
-            "resources": resources_for_need(need)[:10],
-        }
-        return Response(NeedMatchesSerializer(data).data)
+        k = _k(request)
+
+        def build():
+            matches = matches_for_need(need, k=k)
+            data = {
+                "count": len(matches),
+                "results": matches,
+                "resources": resources_for_need(need)[:10],
+            }
+            return NeedMatchesSerializer(data).data
+
+        # The same for everyone who may see the need: scored once per data version.
+        return Response(cached_data("need-matches", build, str(need.pk), str(k)))
 
 
 class OfferMatchesView(APIView):
@@ -114,8 +121,13 @@ class OfferMatchesView(APIView):
     @extend_schema(parameters=[K_PARAM], responses=OfferMatchesSerializer, tags=["matching"])
     def get(self, request, pk):
         offering = get_object_or_404(offerings_visible_to(request.user), pk=pk)
-        matches = matches_for_offer(offering, k=_k(request))
-        return Response(OfferMatchesSerializer({"count": len(matches), "results": matches}).data)
+        k = _k(request)
+
+        def build():
+            matches = matches_for_offer(offering, k=k)
+            return OfferMatchesSerializer({"count": len(matches), "results": matches}).data
+
+        return Response(cached_data("offer-matches", build, str(offering.pk), str(k)))
 
 
 class ConversationViewSet(

@@ -1,21 +1,26 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 
+from config.api import RolesBeforeBodyMixin
 from core.errors import NotAllowed, ValidationFailed
+from core.public_cache import PublicCacheMixin
 from orgs import services
 from orgs.filters import OfferingFilter, OrgFilter
-from orgs.permissions import can_see_org_contacts
+from orgs.permissions import can_edit_offering, can_edit_org, can_see_org_contacts
 from orgs.selectors import offerings_visible_to, orgs_visible_to
 
 from .serializers import OfferingSerializer, OrgSerializer, WorkerSerializer
 
 
 class OrgViewSet(
+    PublicCacheMixin,
+    RolesBeforeBodyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -27,6 +32,8 @@ class OrgViewSet(
     serializer_class = OrgSerializer
     filterset_class = OrgFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    write_roles = {"partial_update": can_edit_org}
+    write_refusal = _lazy("Only the organization's members may change it.")
 
     def get_queryset(self):
         return orgs_visible_to(self.request.user)
@@ -61,6 +68,8 @@ class OrgViewSet(
                 _("Only the organization's members and officials may see its workers.")
             )
         if request.method == "POST":
+            if not can_edit_org(request.user, org):
+                raise NotAllowed(_("Only members of this organization may add social workers."))
             serializer = WorkerSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             worker = services.worker_create(
@@ -72,6 +81,8 @@ class OrgViewSet(
 
 
 class OfferingViewSet(
+    PublicCacheMixin,
+    RolesBeforeBodyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -81,6 +92,8 @@ class OfferingViewSet(
     serializer_class = OfferingSerializer
     filterset_class = OfferingFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    write_roles = {"partial_update": can_edit_offering}
+    write_refusal = _lazy("Only the organization's members may change its offerings.")
 
     def get_queryset(self):
         return offerings_visible_to(self.request.user)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import public_cache
 from projects.models import Project
 from projects.rankings import rankings
 from projects.services import project_designate_demonstration
@@ -128,6 +129,7 @@ def test_ranking_queries_do_not_grow(api, data, tree):
     client = api()
     params = {"year": 2026, "level": "org", "within": "430103000000"}
     client.get(RANKINGS, params)
+    public_cache.bump()  # measure building the answer, not the shared cache's copy
     with CaptureQueriesContext(connection) as small:
         assert ok(client.get(RANKINGS, params))["count"] == 2
     for i in range(8):
@@ -286,6 +288,7 @@ def test_demonstration_filters(api, shown):
 def test_demonstration_list_queries_do_not_grow(api, shown, tree, district_official):
     client = api()
     client.get(DEMONSTRATION)
+    public_cache.bump()  # measure building the answer, not the shared cache's copy
     with CaptureQueriesContext(connection) as small:
         assert ok(client.get(DEMONSTRATION))["count"] == 3
     for i in range(6):

@@ -14,6 +14,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.public_cache import PublicCacheMixin
 from projects import services
 from projects.fairs import fair_stats
 from projects.filters import FairFilter, IntentionFilter, RegistrationFilter
@@ -36,6 +37,7 @@ INTENTION_ID = OpenApiParameter("intention_id", int, OpenApiParameter.PATH)
 
 
 class FairViewSet(
+    PublicCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.public_cache import PublicCacheMixin
 from projects import services
 from projects.filters import DecisionFilter, ResourceFilter
 from projects.selectors import decisions_visible_to, resources_visible_to
@@ -31,6 +32,7 @@ class MeView(APIView):
 
 
 class ResourceViewSet(
+    PublicCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

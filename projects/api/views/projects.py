@@ -5,16 +5,19 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import RolesBeforeBodyMixin
 from core.errors import ValidationFailed
+from core.public_cache import PublicCacheMixin
 from projects import services
 from projects.filters import ProjectFilter
 from projects.models import Assignment, Bid, ProjectFunding
-from projects.permissions import Memberships
+from projects.permissions import BODY_ACTION_ROLES, Memberships, can_edit_project
 from projects.selectors import projects_visible_to
 
 from ..serializers import (
@@ -38,6 +41,8 @@ def _line_prefetch():
 
 
 class ProjectViewSet(
+    PublicCacheMixin,
+    RolesBeforeBodyMixin,
     ProjectWorkMixin,
     DemonstrationActionsMixin,
     mixins.ListModelMixin,
@@ -59,6 +64,8 @@ class ProjectViewSet(
     filterset_class = ProjectFilter
     ordering_fields = ["published_at", "bid_deadline", "budget", "created_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    write_roles = {"partial_update": can_edit_project, **BODY_ACTION_ROLES}
+    write_refusal = _lazy("You may not do this on this project.")
 
     def get_queryset(self):
         user = self.request.user

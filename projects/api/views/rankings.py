@@ -8,6 +8,7 @@ from rest_framework import generics
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 
+from core.public_cache import PublicCacheMixin
 from projects import services
 from projects.rankings import demonstration_projects, ranking_years, rankings
 
@@ -30,7 +31,7 @@ def _query(serializer_class, request) -> dict:
     return dict(serializer.validated_data)
 
 
-class RankingListView(generics.ListAPIView):
+class RankingListView(PublicCacheMixin, generics.ListAPIView):
     """The ranking of a year (信息公开: public, anonymous included).
 
     Rows in rank order, paginated like every list: `rank` (1, 2, 3…, distinct even when the
@@ -46,6 +47,12 @@ class RankingListView(generics.ListAPIView):
 
     @extend_schema(parameters=[RankingQuerySerializer])
     def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self.from_cache(self._ranking, request)
+
+    def _ranking(self, request):
         query = _query(RankingQuerySerializer, request)
         year = query.get("year")
         if year is None:
@@ -58,7 +65,7 @@ class RankingListView(generics.ListAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class DemonstrationProjectListView(generics.ListAPIView):
+class DemonstrationProjectListView(PublicCacheMixin, generics.ListAPIView):
     """Completed projects designated as demonstrations (信息公开: public), newest year first
     and the latest designation first within a year, with the citation, the community, the
     winning organization, the contract amount and the acceptance score."""
