@@ -13,6 +13,9 @@ writing transaction commits, and the connection is marked dirty at once so that 
 in the same thread (a test, an eager task) never sees its own write missing — even when the
 transaction is never committed, as in a test.
 
+The version lives in the cache, so the cache must be shared by every process (Redis):
+`settings.PUBLIC_CACHE` is on by default only then.
+
 Only answers that are the same for everyone are cached: anonymous GETs of public resources
 (`PublicCacheMixin`) and data that does not depend on the viewer once they may see the object
 (`cached_data`). An entry also expires after `TTL` seconds, a bound on staleness for writes
@@ -28,6 +31,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse
@@ -152,6 +156,8 @@ def cached_data(name: str, build: Callable[[], Any], *parts: str) -> Any:
     `parts` name what it depends on besides the data (an id, a parameter); the active
     language is part of the key, since the data may carry translated labels.
     """
+    if not settings.PUBLIC_CACHE:
+        return build()
     key = _key("data", name, translation.get_language() or "", *parts)
     try:
         version, value = _lookup(key)
@@ -173,7 +179,8 @@ def _store(key: str, version: int, value: Any) -> None:
 
 def _cacheable(request) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        settings.PUBLIC_CACHE
+        and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and getattr(request, "accepted_renderer", None) is not None
         and request.accepted_renderer.format == "json"

@@ -29,6 +29,7 @@ import os
 import random
 import time
 
+import gevent
 from gevent.lock import Semaphore
 from locust import FastHttpUser, between, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
@@ -150,6 +151,21 @@ class Tokens:
         raise StopUser()
 
 
+WARM_UP_SECONDS = float(os.environ.get("LOAD_WARM_UP", "0"))
+
+
+@events.test_start.add_listener
+def _forget_the_arrival(environment, **kwargs):
+    """Reset the statistics LOAD_WARM_UP seconds after the start (run.sh: the mix only).
+
+    All users arrive within two seconds and each clicks at once, so the first seconds hold a
+    burst that steady use never sees (the requests queue behind each other at the workers);
+    `--reset-stats` resets when the last user has arrived, while that burst is still queued.
+    """
+    if WARM_UP_SECONDS > 0 and environment.runner is not None:
+        gevent.spawn_later(WARM_UP_SECONDS, environment.runner.stats.reset_all)
+
+
 @events.test_start.add_listener
 def _warm_up(environment, **kwargs):
     """Read the catalog and sign every login in before the users start.
@@ -159,7 +175,9 @@ def _warm_up(environment, **kwargs):
     measured mix. A real deployment signs a user in once per week (the token's life), so the
     mix measures reading with a token, and the sign-ins stay in the `[setup]` lines.
     """
-    client = FastHttpSession(environment, base_url=environment.host, user=None)
+    client = FastHttpSession(
+        base_url=environment.host, request_event=environment.events.request, user=None
+    )
     Catalog.ensure(client)
     signed_in = {"CommunityStaff", "OrgMember", "Official"}
     if signed_in & {cls.__name__ for cls in environment.user_classes}:

@@ -10,7 +10,7 @@
 #        b. each public list/detail endpoint alone (BenchUser, no pause), USERS users for
 #           BENCH_TIME — its throughput compares with the ceiling's;
 #        c. the realistic mix of the four kinds of users (with their wait times), USERS users
-#           for MIX_TIME;
+#           for MIX_TIME, counted after MIX_WARM_UP seconds (their arrival);
 #   4. load/report.py: the tables and the verdict against the targets.
 #
 # Results (locust CSVs and logs, gunicorn's logs, the machine, the load average seen) go to
@@ -30,7 +30,9 @@ USERS=${USERS:-50}
 SPAWN_RATE=${SPAWN_RATE:-25}
 CEILING_TIME=${CEILING_TIME:-30s}
 BENCH_TIME=${BENCH_TIME:-20s}
-MIX_TIME=${MIX_TIME:-90s}
+MIX_TIME=${MIX_TIME:-90s}  # (in seconds: "90s")
+# The mix's first seconds (every user arriving and clicking at once) are not counted.
+MIX_WARM_UP=${MIX_WARM_UP:-15}
 WORKERS=${WORKERS:-$(($(nproc) * 2 + 1))}
 # deploy/gunicorn.conf.py recycles a worker after ~1000 requests; at hundreds of requests per
 # second that is a Django start-up every few seconds and would be measured instead of the API.
@@ -79,7 +81,10 @@ export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 unset CELERY_BROKER_URL  # tasks run eagerly; no request of the load test starts one
 
 log "collecting static files into $STATIC_ROOT"
-$PY manage.py collectstatic --no-input -v0
+# (COLLECTSTATIC=0 reuses an earlier run's files: compressing them takes minutes here.)
+if [ "${COLLECTSTATIC:-1}" != 0 ] || [ ! -f "$STATIC_ROOT/staticfiles.json" ]; then
+    $PY manage.py collectstatic --no-input -v0
+fi
 redis-cli -u "$REDIS_URL" flushdb >/dev/null  # start from a cold cache (own Redis db)
 
 {
@@ -136,8 +141,9 @@ for key in $BENCH; do
 done
 
 # --- 3c. the realistic mix ---------------------------------------------------------------------
-log "c. mix: $USERS users of the four kinds with their wait times, $MIX_TIME"
-locust mix "$MIX_TIME" PublicReader CommunityStaff OrgMember Official
+log "c. mix: $USERS users of the four kinds with their wait times, $MIX_TIME after ${MIX_WARM_UP}s"
+LOAD_WARM_UP=$MIX_WARM_UP locust mix "$(( ${MIX_TIME%s} + MIX_WARM_UP ))s" \
+    PublicReader CommunityStaff OrgMember Official
 
 # --- 4. the report -----------------------------------------------------------------------------
 log "summary ($OUT)"

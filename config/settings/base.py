@@ -135,6 +135,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous API answers from the shared cache (core/public_cache.py). Its data version lives in
+# the cache, so every process must see the same one: on by default only with Redis (a
+# local-memory cache is per process, and gunicorn runs several).
+PUBLIC_CACHE = env_bool("PUBLIC_CACHE", bool(REDIS_URL))
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -28,3 +28,7 @@ if os.environ.get("SANSHE_TEST_BEAT_EVERY"):
             "schedule": float(os.environ["SANSHE_TEST_BEAT_EVERY"]),
         },
     }
+
+# One process: the local-memory cache is shared by everything a test runs, so the public
+# answer cache is exercised by the whole suite (it must never serve a stale answer).
+PUBLIC_CACHE = True

@@ -245,3 +245,12 @@ def test_match_answers_are_shared_and_rebuilt_after_a_write(tree, staff_user, ne
     hidden = f.ServiceOfferingFactory(org=org, status="draft", published_at=None)
     _get(token_client(f.OrgMemberFactory(org=org).user), f"/api/v1/offers/{hidden.pk}/matches/")
     assert anonymous.get(f"/api/v1/offers/{hidden.pk}/matches/").status_code == 404
+
+
+def test_off_without_a_shared_cache(need, settings):
+    """A per-process cache would keep a version per gunicorn worker: then it stays off."""
+    settings.PUBLIC_CACHE = False
+    client = token_client()
+    for _ in range(2):
+        assert _get(client, NEEDS)[1] > 0
+        assert _get(client, f"{NEEDS}{need.pk}/matches/")[1] > 1
