@@ -101,6 +101,9 @@ def integer(value, *, minimum: int = 0) -> int:
 _MONEY_NOISE = re.compile(r"[,\s元¥￥]")
 
 
+MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+
+
 def money(value, *, positive: bool) -> Decimal:
     """Yuan with at most two decimals; `万` (ten thousand) is understood, as clerks write it."""
     if isinstance(value, bool):
@@ -124,6 +127,10 @@ def money(value, *, positive: bool) -> Decimal:
             raise CellError(_("%(value)s is not an amount in yuan") % {"value": str(value).strip()})
     if amount < 0:
         raise CellError(_("must not be negative (%(value)s)") % {"value": amount})
+    if amount > MAX_AMOUNT:  # the columns hold 14 digits; larger ones cannot even be rounded
+        raise CellError(
+            _("%(value)s is more than any amount the platform holds") % {"value": amount}
+        )
     if positive and amount == 0:
         raise CellError(_("must be more than zero"))
     if amount != amount.quantize(Decimal("0.01")):
