@@ -32,7 +32,7 @@ class OrgViewSet(
     serializer_class = OrgSerializer
     filterset_class = OrgFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    write_roles = {"partial_update": can_edit_org}
+    write_roles = {"partial_update": can_edit_org, "workers": can_edit_org}  # (POST adds one)
     write_refusal = _lazy("Only the organization's members may change it.")
 
     def get_queryset(self):
@@ -68,8 +68,6 @@ class OrgViewSet(
                 _("Only the organization's members and officials may see its workers.")
             )
         if request.method == "POST":
-            if not can_edit_org(request.user, org):
-                raise NotAllowed(_("Only members of this organization may add social workers."))
             serializer = WorkerSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             worker = services.worker_create(

@@ -47,7 +47,7 @@ class RankingListView(PublicCacheMixin, generics.ListAPIView):
 
     @extend_schema(parameters=[RankingQuerySerializer])
     def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         return self.from_cache(self._ranking, request)
